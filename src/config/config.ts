@@ -1,0 +1,201 @@
+import { z } from 'zod';
+
+/**
+ * Configuration comes from the environment only, parsed once at start-up. An invalid value
+ * stops the process with a message that names the variable (`ConfigError`), so a typo never
+ * becomes a silently wrong default. Every variable is documented in `.env.example` and in the
+ * README's configuration table; `configVariables` below is the single list both are checked
+ * against in tests.
+ */
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
+        error: 'must be one of 1, 0, true, false, yes, no, on, off',
+      })
+      .optional()
+      .transform((v) => (v === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(v))),
+  );
+
+const integer = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^-?\d+$/, { error: 'must be a whole number' })
+      .transform(Number)
+      .pipe(z.number().int().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }))
+      .optional()
+      .transform((v) => v ?? fallback),
+  );
+
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const secret = (minLength: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.string().min(minLength, { error: `must be at least ${minLength} characters` }).optional(),
+  );
+
+const url = (protocols: RegExp, what: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((value) => URL.canParse(value) && protocols.test(new URL(value).protocol), { error: `must be a ${what} URL` })
+      .optional(),
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  DATABASE_URL: url(/^postgres(ql)?:$/, 'postgres://'),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  PORT: integer(3000, 0, 65535),
+  APP_URL: url(/^https?:$/, 'http(s)://'),
+  STRIPE_SECRET_KEY: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^(sk|rk)_(test|live)_\w+$/, { error: 'must look like sk_test_…, sk_live_… or rk_…' }).optional(),
+  ),
+  STRIPE_SANDBOX_PORT: integer(12111, 0, 65535),
+  STRIPE_API_BASE: url(/^https?:$/, 'http(s)://'),
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_WEBHOOK_SECRET_PAYOUTS: optionalString,
+  CRON_SECRET: secret(16),
+  CRON_JWT_SECRET: secret(32),
+  SESSION_SECRET: secret(32),
+  SMTP_URL: url(/^smtps?:$/, 'smtp(s)://'),
+  DEFAULT_CURRENCY: z.preprocess(
+    (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
+    z.string().regex(/^[a-z]{3}$/, { error: 'must be a three-letter ISO 4217 code such as eur' }).default('eur'),
+  ),
+  PLATFORM_FEE_PERCENTAGE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,3}(\.\d{1,2})?$/, { error: 'must be a percentage with at most 2 decimals, e.g. 10 or 12.5' })
+      .transform((v) => Math.round(Number(v) * 100))
+      .pipe(z.number().max(10000, { error: 'must be at most 100' }))
+      .optional()
+      .transform((v) => v ?? 1000),
+  ),
+  PAYOUT_HOLDING_DAYS: integer(7, 0, 3650),
+  PAYOUT_HOLDING_HOURS: z.preprocess(emptyToUndefined, z.string().regex(/^\d+$/, { error: 'must be a whole number' }).transform(Number).optional()),
+  PAYOUT_MODE: z.preprocess(emptyToUndefined, z.enum(['manual', 'automatic', 'scheduled']).default('manual')),
+  MIN_PAYOUT_AMOUNT_CENTS: integer(100, 1),
+  MAX_SINGLE_PAYOUT_CENTS: integer(1_000_000, 1),
+  APPROVAL_THRESHOLD_CENTS: integer(500_000, 1),
+  MAX_PAYOUTS_PER_DAY: integer(3, 1),
+  MAX_DAILY_PAYOUT_CENTS: integer(2_500_000, 1),
+  MAX_MONTHLY_PAYOUT_CENTS: integer(10_000_000, 1),
+  NEW_ACCOUNT_DAYS: integer(30, 0),
+  NEW_ACCOUNT_MAX_PAYOUT_CENTS: integer(100_000, 1),
+  MIN_SECONDS_BETWEEN_PAYOUTS: integer(300, 0),
+  BALANCE_CRITICAL_CENTS: integer(100_000, 0),
+  BALANCE_WARNING_CENTS: integer(500_000, 0),
+  BALANCE_HEALTHY_CENTS: integer(1_000_000, 0),
+  BALANCE_RESERVE_PERCENT: integer(120, 100, 1000),
+  WEBHOOK_RETENTION_DAYS: integer(30, 1),
+  DEMO: z.preprocess(emptyToUndefined, z.string().optional()),
+  ENABLE_TEST_CLOCK: booleanFlag(false),
+});
+
+/** Every variable the service reads; `.env.example` and the README document exactly these. */
+export const configVariables = Object.keys(envSchema.shape) as ReadonlyArray<keyof typeof envSchema.shape>;
+
+export type Config = ReturnType<typeof toConfig>;
+
+export class ConfigError extends Error {
+  readonly issues: ReadonlyArray<{ variable: string; message: string }>;
+  constructor(issues: ReadonlyArray<{ variable: string; message: string }>) {
+    super(
+      `Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}\n` +
+        'See .env.example for every variable and its format.',
+    );
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+function toConfig(env: z.infer<typeof envSchema>) {
+  const embedded = env.DATABASE_URL === undefined;
+  const demoDefault = embedded;
+  const demo = env.DEMO === undefined ? demoDefault : ['1', 'true', 'yes', 'on'].includes(env.DEMO);
+  return {
+    nodeEnv: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    logLevel: env.LOG_LEVEL,
+    database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR, embedded },
+    http: { host: env.HOST, port: env.PORT, appUrl: env.APP_URL ?? `http://localhost:${env.PORT}` },
+    stripe: {
+      secretKey: env.STRIPE_SECRET_KEY,
+      /** No key: the in-process sandbox is started and used. */
+      useSandbox: env.STRIPE_SECRET_KEY === undefined,
+      sandboxPort: env.STRIPE_SANDBOX_PORT,
+      apiBase: env.STRIPE_API_BASE,
+      webhookSecrets: [env.STRIPE_WEBHOOK_SECRET, env.STRIPE_WEBHOOK_SECRET_PAYOUTS].filter((s): s is string => s !== undefined),
+    },
+    cron: { secret: env.CRON_SECRET, jwtSecret: env.CRON_JWT_SECRET },
+    sessionSecret: env.SESSION_SECRET,
+    smtpUrl: env.SMTP_URL,
+    defaultCurrency: env.DEFAULT_CURRENCY,
+    /** Basis points: 10 % is 1000. */
+    platformFeeBps: env.PLATFORM_FEE_PERCENTAGE,
+    holdingPeriodHours: env.PAYOUT_HOLDING_HOURS ?? env.PAYOUT_HOLDING_DAYS * 24,
+    payoutMode: env.PAYOUT_MODE,
+    limits: {
+      minPayoutMinor: env.MIN_PAYOUT_AMOUNT_CENTS,
+      maxSinglePayoutMinor: env.MAX_SINGLE_PAYOUT_CENTS,
+      approvalThresholdMinor: env.APPROVAL_THRESHOLD_CENTS,
+      maxPayoutsPerDay: env.MAX_PAYOUTS_PER_DAY,
+      maxDailyPayoutMinor: env.MAX_DAILY_PAYOUT_CENTS,
+      maxMonthlyPayoutMinor: env.MAX_MONTHLY_PAYOUT_CENTS,
+      newAccountDays: env.NEW_ACCOUNT_DAYS,
+      newAccountMaxPayoutMinor: env.NEW_ACCOUNT_MAX_PAYOUT_CENTS,
+      minSecondsBetweenPayouts: env.MIN_SECONDS_BETWEEN_PAYOUTS,
+    },
+    balanceThresholds: {
+      criticalMinor: env.BALANCE_CRITICAL_CENTS,
+      warningMinor: env.BALANCE_WARNING_CENTS,
+      healthyMinor: env.BALANCE_HEALTHY_CENTS,
+      reservePercent: env.BALANCE_RESERVE_PERCENT,
+    },
+    webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
+    demo,
+    enableTestClock: env.ENABLE_TEST_CLOCK,
+  };
+}
+
+/**
+ * Parse the environment into a typed `Config`.
+ * @throws ConfigError naming every invalid variable.
+ * @example
+ * const config = loadConfig({ PORT: '8080' }); // config.http.port === 8080
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message })),
+    );
+  }
+  const config = toConfig(parsed.data);
+  const problems: Array<{ variable: string; message: string }> = [];
+  if (config.isProduction && config.enableTestClock) {
+    problems.push({ variable: 'ENABLE_TEST_CLOCK', message: 'must not be on when NODE_ENV=production' });
+  }
+  if (config.stripe.apiBase !== undefined && config.stripe.secretKey?.includes('_live_')) {
+    problems.push({ variable: 'STRIPE_API_BASE', message: 'may only be used with a test key (sk_test_…)' });
+  }
+  const t = config.balanceThresholds;
+  if (!(t.criticalMinor <= t.warningMinor && t.warningMinor <= t.healthyMinor)) {
+    problems.push({ variable: 'BALANCE_WARNING_CENTS', message: 'thresholds must satisfy CRITICAL <= WARNING <= HEALTHY' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

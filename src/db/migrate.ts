@@ -10,11 +10,21 @@ export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.me
 // Any constant works; it only has to be the same for every instance of the service.
 const MIGRATION_LOCK_ID = 7_311_947_120;
 
+const inProcess = new WeakMap<Database, Promise<unknown>>();
+
 /**
  * Apply pending migrations. Two instances starting together are serialised by an advisory lock,
- * so the second sees the first's work and applies nothing.
+ * so the second sees the first's work and applies nothing. (PGlite is a single session, where
+ * advisory locks are re-entrant, so runs within one process are also chained.)
  */
-export async function runMigrations(database: Database): Promise<{ applied: number }> {
+export function runMigrations(database: Database): Promise<{ applied: number }> {
+  const previous = inProcess.get(database) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => migrateExclusively(database));
+  inProcess.set(database, run);
+  return run;
+}
+
+async function migrateExclusively(database: Database): Promise<{ applied: number }> {
   const client = await database.pool.connect();
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKnownCurrency } from '../domain/money/index.js';
 
 /**
  * Configuration comes from the environment only, parsed once at start-up. An invalid value
@@ -10,28 +11,34 @@ import { z } from 'zod';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
-const booleanFlag = (fallback: boolean) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
-        error: 'must be one of 1, 0, true, false, yes, no, on, off',
-      })
-      .optional()
-      .transform((v) => (v === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(v))),
-  );
+/** On/off switch: unset or empty gives `undefined`; anything but the listed words is refused. */
+const optionalBooleanFlag = z.preprocess(
+  (value) => (typeof value === 'string' && value !== '' ? value.toLowerCase() : undefined),
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
+      error: 'must be one of 1, 0, true, false, yes, no, on, off',
+    })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(v))),
+);
 
-const integer = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+const booleanFlag = (fallback: boolean) => optionalBooleanFlag.transform((v) => v ?? fallback);
+
+const optionalInteger = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(
     emptyToUndefined,
     z
       .string()
       .regex(/^-?\d+$/, { error: 'must be a whole number' })
       .transform(Number)
-      .pipe(z.number().int().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }))
-      .optional()
-      .transform((v) => v ?? fallback),
+      // No `.int()`: the regex already guarantees it, and zod's own safe-integer message would
+      // duplicate the `max` one for a huge value.
+      .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }))
+      .optional(),
   );
+
+const integer = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  optionalInteger(min, max).transform((v) => v ?? fallback);
 
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
@@ -72,20 +79,28 @@ const envSchema = z.object({
   SMTP_URL: url(/^smtps?:$/, 'smtp(s)://'),
   DEFAULT_CURRENCY: z.preprocess(
     (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
-    z.string().regex(/^[a-z]{3}$/, { error: 'must be a three-letter ISO 4217 code such as eur' }).default('eur'),
+    z
+      .string()
+      .refine(isKnownCurrency, { error: 'must be a three-letter ISO 4217 code such as eur' })
+      .default('eur'),
   ),
   PLATFORM_FEE_PERCENTAGE: z.preprocess(
     emptyToUndefined,
     z
       .string()
       .regex(/^\d{1,3}(\.\d{1,2})?$/, { error: 'must be a percentage with at most 2 decimals, e.g. 10 or 12.5' })
-      .transform((v) => Math.round(Number(v) * 100))
+      // Exact basis points from the digits: "12.5" → 1250, no float rounding.
+      .transform((v) => {
+        const [whole = '0', fraction = ''] = v.split('.');
+        return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+      })
       .pipe(z.number().max(10000, { error: 'must be at most 100' }))
       .optional()
       .transform((v) => v ?? 1000),
   ),
   PAYOUT_HOLDING_DAYS: integer(7, 0, 3650),
-  PAYOUT_HOLDING_HOURS: z.preprocess(emptyToUndefined, z.string().regex(/^\d+$/, { error: 'must be a whole number' }).transform(Number).optional()),
+  /** Wins over PAYOUT_HOLDING_DAYS when set. */
+  PAYOUT_HOLDING_HOURS: optionalInteger(0, 3650 * 24),
   PAYOUT_MODE: z.preprocess(emptyToUndefined, z.enum(['manual', 'automatic', 'scheduled']).default('manual')),
   MIN_PAYOUT_AMOUNT_CENTS: integer(100, 1),
   MAX_SINGLE_PAYOUT_CENTS: integer(1_000_000, 1),
@@ -101,7 +116,8 @@ const envSchema = z.object({
   BALANCE_HEALTHY_CENTS: integer(1_000_000, 0),
   BALANCE_RESERVE_PERCENT: integer(120, 100, 1000),
   WEBHOOK_RETENTION_DAYS: integer(30, 1),
-  DEMO: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** Unset: on with the embedded database, off with DATABASE_URL. */
+  DEMO: optionalBooleanFlag,
   ENABLE_TEST_CLOCK: booleanFlag(false),
 });
 
@@ -125,7 +141,7 @@ export class ConfigError extends Error {
 function toConfig(env: z.infer<typeof envSchema>) {
   const embedded = env.DATABASE_URL === undefined;
   const demoDefault = embedded;
-  const demo = env.DEMO === undefined ? demoDefault : ['1', 'true', 'yes', 'on'].includes(env.DEMO);
+  const demo = env.DEMO ?? demoDefault;
   return {
     nodeEnv: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
@@ -171,6 +187,42 @@ function toConfig(env: z.infer<typeof envSchema>) {
   };
 }
 
+type Env = z.infer<typeof envSchema>;
+type ConfigIssue = { variable: string; message: string };
+
+/**
+ * Rules that tie variables together. They see only the variables that parsed, so they are
+ * reported in the same ConfigError as bad single values instead of after the next restart.
+ */
+function crossVariableProblems(env: Partial<Env>): ConfigIssue[] {
+  const problems: ConfigIssue[] = [];
+  if (env.NODE_ENV === 'production' && env.ENABLE_TEST_CLOCK === true) {
+    problems.push({ variable: 'ENABLE_TEST_CLOCK', message: 'must not be on when NODE_ENV=production' });
+  }
+  if (env.STRIPE_API_BASE !== undefined && env.STRIPE_SECRET_KEY?.includes('_live_')) {
+    problems.push({ variable: 'STRIPE_API_BASE', message: 'may only be used with a test key (sk_test_…)' });
+  }
+  const { BALANCE_CRITICAL_CENTS: critical, BALANCE_WARNING_CENTS: warning, BALANCE_HEALTHY_CENTS: healthy } = env;
+  if (critical !== undefined && warning !== undefined && healthy !== undefined && !(critical <= warning && warning <= healthy)) {
+    problems.push({ variable: 'BALANCE_WARNING_CENTS', message: 'thresholds must satisfy CRITICAL <= WARNING <= HEALTHY' });
+  }
+  const { MIN_PAYOUT_AMOUNT_CENTS: minPayout, MAX_SINGLE_PAYOUT_CENTS: maxPayout } = env;
+  if (minPayout !== undefined && maxPayout !== undefined && minPayout > maxPayout) {
+    problems.push({ variable: 'MIN_PAYOUT_AMOUNT_CENTS', message: `must be at most MAX_SINGLE_PAYOUT_CENTS (${maxPayout})` });
+  }
+  return problems;
+}
+
+/** The variables that parse on their own, for cross-variable checks when others failed. */
+function parseValidVariables(env: Record<string, string | undefined>): Partial<Env> {
+  const valid: Record<string, unknown> = {};
+  for (const variable of configVariables) {
+    const result = envSchema.shape[variable].safeParse(env[variable]);
+    if (result.success) valid[variable] = result.data;
+  }
+  return valid as Partial<Env>;
+}
+
 /**
  * Parse the environment into a typed `Config`.
  * @throws ConfigError naming every invalid variable.
@@ -179,23 +231,10 @@ function toConfig(env: z.infer<typeof envSchema>) {
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message })),
-    );
-  }
-  const config = toConfig(parsed.data);
-  const problems: Array<{ variable: string; message: string }> = [];
-  if (config.isProduction && config.enableTestClock) {
-    problems.push({ variable: 'ENABLE_TEST_CLOCK', message: 'must not be on when NODE_ENV=production' });
-  }
-  if (config.stripe.apiBase !== undefined && config.stripe.secretKey?.includes('_live_')) {
-    problems.push({ variable: 'STRIPE_API_BASE', message: 'may only be used with a test key (sk_test_…)' });
-  }
-  const t = config.balanceThresholds;
-  if (!(t.criticalMinor <= t.warningMinor && t.warningMinor <= t.healthyMinor)) {
-    problems.push({ variable: 'BALANCE_WARNING_CENTS', message: 'thresholds must satisfy CRITICAL <= WARNING <= HEALTHY' });
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  const problems: ConfigIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message }));
+  problems.push(...crossVariableProblems(parsed.success ? parsed.data : parseValidVariables(env)));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  return toConfig(parsed.data);
 }

@@ -246,8 +246,8 @@ describe('documentation of the variables', () => {
     expect(() => loadConfig({ ...env, NODE_ENV: 'development' })).not.toThrow();
   });
 
-  it('docs/configuration.md has one table row per variable', () => {
-    const rows = [...repoFile('docs/configuration.md').matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((match) => match[1] ?? '');
+  it.each(['docs/configuration.md', 'README.md'])('%s has one configuration table row per variable', (file) => {
+    const rows = [...repoFile(file).matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((match) => match[1] ?? '');
     expect(sorted(rows)).toEqual(sorted(configVariables));
   });
 });

@@ -1,0 +1,177 @@
+import type Stripe from 'stripe';
+import { createStripeClient } from './stripe-client.js';
+import { liveDefaults, StripeRequestPolicy, testModeDefaults, type RequestPolicyOptions } from './request-policy.js';
+import { verifyStripeWebhook } from './verify-webhook.js';
+
+export interface StripeGatewayOptions {
+  secretKey: string;
+  apiBase?: string | undefined;
+  webhookSecrets: string[];
+  policy?: Partial<RequestPolicyOptions>;
+}
+
+/** Idempotency keys are derived from our own ids, so a repeat after a crash finds the first result. */
+export const idempotencyKeys = {
+  transfer: (payoutId: string) => `payouts:transfer:${payoutId}`,
+  transferReversal: (payoutId: string, reason: string) => `payouts:transfer-reversal:${payoutId}:${reason}`,
+  connectedPayout: (payoutId: string) => `payouts:bank-payout:${payoutId}`,
+  refund: (paymentId: string, refundRequestId: string) => `payouts:refund:${paymentId}:${refundRequestId}`,
+  expressAccount: (creatorId: string) => `payouts:account:${creatorId}`,
+  checkoutSession: (bookingId: string) => `payouts:checkout:${bookingId}`,
+};
+
+/**
+ * The only door to Stripe (DESIGN.md §5): real Stripe with a live or test key, or any
+ * Stripe-compatible base URL (the local sandbox). Each method is one Stripe call made through
+ * the request policy (throttle, backoff, errors as AppErrors with Stripe's code kept), with an
+ * idempotency key derived from our ids for every create.
+ */
+export class StripeGateway {
+  readonly stripe: Stripe;
+  private readonly policy: StripeRequestPolicy;
+
+  constructor(private readonly options: StripeGatewayOptions) {
+    this.stripe = createStripeClient({ secretKey: options.secretKey, apiBase: options.apiBase });
+    const defaults = options.secretKey.includes('_live_') ? liveDefaults : testModeDefaults;
+    this.policy = new StripeRequestPolicy({ ...defaults, ...options.policy });
+  }
+
+  /** Verify a webhook's signature on its raw body against every configured secret. */
+  verifyWebhook(rawBody: Buffer | string, signatureHeader: string | undefined, nowMs?: number): Stripe.Event {
+    return verifyStripeWebhook(this.stripe, rawBody, signatureHeader, this.options.webhookSecrets, nowMs);
+  }
+
+  createExpressAccount(input: { creatorId: string; email: string; country?: string; manualPayouts: boolean }): Promise<Stripe.Account> {
+    return this.policy.run('accounts.create', () =>
+      this.stripe.accounts.create(
+        {
+          type: 'express',
+          email: input.email,
+          ...(input.country && { country: input.country }),
+          capabilities: { transfers: { requested: true } },
+          metadata: { creatorId: input.creatorId },
+          ...(input.manualPayouts && { settings: { payouts: { schedule: { interval: 'manual' } } } }),
+        },
+        { idempotencyKey: idempotencyKeys.expressAccount(input.creatorId) },
+      ),
+    );
+  }
+
+  retrieveAccount(accountId: string): Promise<Stripe.Account> {
+    return this.policy.run('accounts.retrieve', () => this.stripe.accounts.retrieve(accountId));
+  }
+
+  /** Bank payouts driven by the service: the connected account's own schedule is set to manual (seed 004 §6). */
+  setManualPayoutSchedule(accountId: string): Promise<Stripe.Account> {
+    return this.policy.run('accounts.update', () =>
+      this.stripe.accounts.update(accountId, { settings: { payouts: { schedule: { interval: 'manual' } } } }),
+    );
+  }
+
+  createOnboardingLink(input: { accountId: string; refreshUrl: string; returnUrl: string }): Promise<Stripe.AccountLink> {
+    return this.policy.run('accountLinks.create', () =>
+      this.stripe.accountLinks.create({ account: input.accountId, type: 'account_onboarding', refresh_url: input.refreshUrl, return_url: input.returnUrl }),
+    );
+  }
+
+  createCheckoutSession(input: {
+    bookingId: string;
+    creatorId: string;
+    amount: bigint;
+    currency: string;
+    productName: string;
+    successUrl: string;
+    cancelUrl: string;
+    customerEmail?: string | undefined;
+    metadata?: Record<string, string>;
+  }): Promise<Stripe.Checkout.Session> {
+    const metadata = { ...input.metadata, bookingId: input.bookingId, creatorId: input.creatorId };
+    return this.policy.run('checkout.sessions.create', () =>
+      this.stripe.checkout.sessions.create(
+        {
+          mode: 'payment',
+          line_items: [{ quantity: 1, price_data: { currency: input.currency, unit_amount: Number(input.amount), product_data: { name: input.productName } } }],
+          success_url: input.successUrl,
+          cancel_url: input.cancelUrl,
+          ...(input.customerEmail && { customer_email: input.customerEmail }),
+          metadata,
+          payment_intent_data: { metadata },
+        },
+        { idempotencyKey: idempotencyKeys.checkoutSession(input.bookingId) },
+      ),
+    );
+  }
+
+  retrievePaymentIntent(paymentIntentId: string): Promise<Stripe.PaymentIntent> {
+    return this.policy.run('paymentIntents.retrieve', () => this.stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] }));
+  }
+
+  createRefund(input: { paymentId: string; refundRequestId: string; paymentIntentId: string; amount?: bigint; reason?: Stripe.RefundCreateParams.Reason }): Promise<Stripe.Refund> {
+    return this.policy.run('refunds.create', () =>
+      this.stripe.refunds.create(
+        {
+          payment_intent: input.paymentIntentId,
+          ...(input.amount !== undefined && { amount: Number(input.amount) }),
+          ...(input.reason && { reason: input.reason }),
+          metadata: { paymentId: input.paymentId, refundRequestId: input.refundRequestId },
+        },
+        { idempotencyKey: idempotencyKeys.refund(input.paymentId, input.refundRequestId) },
+      ),
+    );
+  }
+
+  /**
+   * The payout's transfer. The idempotency key and the transfer group both come from the payout
+   * id: a retry within Stripe's 24 h key window gets the first transfer back, and a later repair
+   * finds it with `findTransferForPayout` (DESIGN.md §6).
+   */
+  createTransfer(input: { payoutId: string; amount: bigint; currency: string; destination: string; sourceTransaction?: string; metadata?: Record<string, string> }): Promise<Stripe.Transfer> {
+    return this.policy.run('transfers.create', () =>
+      this.stripe.transfers.create(
+        {
+          amount: Number(input.amount),
+          currency: input.currency,
+          destination: input.destination,
+          transfer_group: transferGroup(input.payoutId),
+          ...(input.sourceTransaction && { source_transaction: input.sourceTransaction }),
+          metadata: { ...input.metadata, payoutId: input.payoutId },
+        },
+        { idempotencyKey: idempotencyKeys.transfer(input.payoutId) },
+      ),
+    );
+  }
+
+  async findTransferForPayout(payoutId: string): Promise<Stripe.Transfer | undefined> {
+    const list = await this.policy.run('transfers.list', () => this.stripe.transfers.list({ transfer_group: transferGroup(payoutId), limit: 10 }));
+    return list.data.find((t) => t.metadata?.payoutId === payoutId) ?? list.data[0];
+  }
+
+  reverseTransfer(input: { payoutId: string; transferId: string; amount?: bigint; reason: string }): Promise<Stripe.TransferReversal> {
+    return this.policy.run('transfers.createReversal', () =>
+      this.stripe.transfers.createReversal(
+        input.transferId,
+        { ...(input.amount !== undefined && { amount: Number(input.amount) }), metadata: { payoutId: input.payoutId, reason: input.reason } },
+        { idempotencyKey: idempotencyKeys.transferReversal(input.payoutId, input.reason) },
+      ),
+    );
+  }
+
+  /** A bank payout on a connected account whose schedule is manual (the `Stripe-Account` header). */
+  createConnectedPayout(input: { payoutId: string; accountId: string; amount: bigint; currency: string }): Promise<Stripe.Payout> {
+    return this.policy.run('payouts.create', () =>
+      this.stripe.payouts.create(
+        { amount: Number(input.amount), currency: input.currency, metadata: { payoutId: input.payoutId } },
+        { stripeAccount: input.accountId, idempotencyKey: idempotencyKeys.connectedPayout(input.payoutId) },
+      ),
+    );
+  }
+
+  /** The platform's balance, or a connected account's. */
+  retrieveBalance(accountId?: string): Promise<Stripe.Balance> {
+    return this.policy.run('balance.retrieve', () => this.stripe.balance.retrieve({}, accountId ? { stripeAccount: accountId } : {}));
+  }
+}
+
+export function transferGroup(payoutId: string): string {
+  return `payout_${payoutId}`;
+}

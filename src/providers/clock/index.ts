@@ -1,0 +1,1 @@
+export { AdjustableClock, systemClock, type Clock } from './clock.js';

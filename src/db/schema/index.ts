@@ -1,1 +1,4 @@
 export * from './ledger.js';
+export * from './users.js';
+export * from './payments.js';
+export * from './operations.js';

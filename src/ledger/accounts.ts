@@ -29,7 +29,8 @@ export const creatorAccountKinds = {
   available: { normalSide: 'credit', allowNegative: false, buckets: 1, meaning: 'earnings the creator may request' },
   reserved: { normalSide: 'credit', allowNegative: false, buckets: 1, meaning: 'requested, approved or in-flight payouts' },
   frozen: { normalSide: 'credit', allowNegative: false, buckets: 1, meaning: 'earnings under dispute' },
-  paid: { normalSide: 'credit', allowNegative: false, buckets: 1, meaning: 'earnings transferred to the creator' },
+  /** Memo: earnings transferred to the creator, to date (paired with platform `transfers`). */
+  paid: { normalSide: 'credit', allowNegative: false, buckets: 1, meaning: 'earnings transferred to the creator, to date' },
   receivable: { normalSide: 'debit', allowNegative: false, buckets: 1, meaning: 'what the creator owes after a clawback' },
 } as const satisfies Record<string, AccountKind>;
 
@@ -39,7 +40,8 @@ export const platformAccountKinds = {
   fees: { normalSide: 'credit', allowNegative: true, buckets: 8, meaning: 'platform fees earned' },
   refunds: { normalSide: 'debit', allowNegative: true, buckets: 4, meaning: 'money returned to customers' },
   dispute_losses: { normalSide: 'debit', allowNegative: true, buckets: 1, meaning: 'disputes lost and their fees' },
-  transfers: { normalSide: 'credit', allowNegative: true, buckets: 4, meaning: 'cash sent to connected accounts' },
+  /** Memo counterpart of the creators' `paid`: everything transferred out, debit-normal. */
+  transfers: { normalSide: 'debit', allowNegative: false, buckets: 4, meaning: 'cash sent to connected accounts, to date' },
 } as const satisfies Record<string, AccountKind>;
 
 export type CreatorAccountKind = keyof typeof creatorAccountKinds;

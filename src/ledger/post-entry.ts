@@ -54,7 +54,7 @@ export async function post(tx: DbExecutor, entry: LedgerEntryInput): Promise<Pos
 }
 
 /** The ledger's SQL refusals as domain errors; anything else is left as it is. */
-function translateLedgerError(error: unknown): AppError | undefined {
+export function translateLedgerError(error: unknown): AppError | undefined {
   const cause = (error as { cause?: unknown }).cause ?? error;
   const { code, message, detail } = cause as { code?: string; message?: string; detail?: string };
   if (code === 'PY402') {

@@ -1,0 +1,100 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/database.js';
+import { newId } from '../../domain/ids.js';
+import { creatorAccount, postBatch, type LedgerEntryInput } from '../../ledger/index.js';
+import type { Actor, ServiceContext } from '../context.js';
+
+export interface ReleasedPayment {
+  id: string;
+  creatorId: string;
+  creatorName: string;
+  /** The creator's share that became available, minor units. */
+  amount: bigint;
+  currency: string;
+  releaseDate: Date;
+}
+
+export interface ReleaseResult {
+  updatedCount: number;
+  /** The released payments, at most `listLimit` of them (the count is always exact). */
+  payments: ReleasedPayment[];
+}
+
+/**
+ * Move every HELD payment whose hold has ended (and that no admin stopped with
+ * `disputeRequested`) to READY, with its ledger entry: `held` → `available`. Set-based: each
+ * batch is one UPDATE that claims its rows with `FOR UPDATE SKIP LOCKED` (so two instances
+ * running it at once share the work and release each payment once), one `postBatch` with an
+ * entry per creator and currency, and one INSERT of the audit events — one transaction per batch.
+ */
+export async function releaseDuePayments(
+  db: Db,
+  options: { actor: Actor; batchSize?: number; listLimit?: number },
+  context: Pick<ServiceContext, 'clock'>,
+): Promise<ReleaseResult> {
+  const batchSize = options.batchSize ?? 20_000;
+  const listLimit = options.listLimit ?? 100;
+  const now = context.clock.now();
+  const listed: ReleasedPayment[] = [];
+  let updatedCount = 0;
+  for (;;) {
+    const released = await db.transaction(async (tx) => {
+      const { rows } = await tx.execute<{ id: string; creator_id: string; creator_name: string; creator_amount: bigint; currency: string; payout_release_date: Date | string }>(sql`
+        with due as (
+          select id from payments
+          where status = 'HELD' and payout_release_date <= ${now.toISOString()}::timestamptz and not dispute_requested
+          order by payout_release_date, id
+          limit ${batchSize}
+          for update skip locked
+        )
+        update payments p set status = 'READY', released_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
+        from due where p.id = due.id
+        returning p.id, p.creator_id, p.creator_amount, p.currency, p.payout_release_date,
+          (select u.name from creators c join users u on u.id = c.user_id where c.id = p.creator_id) as creator_name`);
+      if (rows.length === 0) return rows;
+
+      const groups = new Map<string, { creatorId: string; currency: string; total: bigint; paymentIds: string[] }>();
+      for (const row of rows) {
+        const key = `${row.creator_id}:${row.currency}`;
+        const group = groups.get(key) ?? { creatorId: row.creator_id, currency: row.currency, total: 0n, paymentIds: [] };
+        group.total += BigInt(row.creator_amount);
+        group.paymentIds.push(row.id);
+        groups.set(key, group);
+      }
+      const batchId = newId('ref');
+      const entries: LedgerEntryInput[] = [...groups.values()]
+        .filter((g) => g.total > 0n)
+        .map((g) => ({
+          key: `release:${batchId}:${g.creatorId}:${g.currency}`,
+          kind: 'payment.released',
+          effectiveAt: now,
+          metadata: { paymentIds: g.paymentIds },
+          postings: [
+            { account: creatorAccount(g.creatorId, 'held', g.currency), debit: g.total },
+            { account: creatorAccount(g.creatorId, 'available', g.currency), credit: g.total },
+          ],
+        }));
+      await postBatch(tx, entries);
+      await tx.execute(sql`
+        insert into audit_events (actor, action, subject_type, subject_id, from_status, to_status, amount, currency, metadata, created_at)
+        select ${options.actor}, 'payment.released', 'payment', r.id, 'HELD', 'READY', r.amount, r.currency, '{}'::jsonb, ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.id, amount: String(r.creator_amount), currency: r.currency })))}::jsonb)
+          as r(id text, amount bigint, currency text)`);
+      return rows;
+    });
+    updatedCount += released.length;
+    for (const row of released) {
+      if (listed.length >= listLimit) break;
+      listed.push({
+        id: row.id,
+        creatorId: row.creator_id,
+        creatorName: row.creator_name,
+        amount: BigInt(row.creator_amount),
+        currency: row.currency,
+        releaseDate: new Date(row.payout_release_date),
+      });
+    }
+    if (released.length < batchSize) break;
+  }
+  return { updatedCount, payments: listed };
+}

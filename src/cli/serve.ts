@@ -1,0 +1,102 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config/config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { runMigrations } from '../db/migrate.js';
+import { buildApp, type App } from '../http/app.js';
+import { createLogger } from '../http/logger.js';
+
+export interface StartServerOptions {
+  /** Default: `createLogger({ level: config.logLevel })`. */
+  logger?: FastifyBaseLogger;
+  /**
+   * Install SIGTERM/SIGINT handlers that shut down gracefully and exit the process: 0 when the
+   * shutdown completes, 1 when it fails or outlasts `shutdownTimeoutMs`. Default true; tests
+   * that run a server in-process pass false and call `close()`.
+   */
+  handleSignals?: boolean;
+  /** How long in-flight requests get to finish after a signal (default 10 s). */
+  shutdownTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  app: App;
+  /** Where it listens, with the real port (`PORT=0` picks a free one). */
+  url: string;
+  database: Database;
+  /** Stop accepting connections, let in-flight requests finish, then close the database. Idempotent. */
+  close(): Promise<void>;
+  /** Settles when the server has been closed, by `close()` or by a signal. */
+  closed: Promise<void>;
+}
+
+/**
+ * Run the service: open the database (embedded PGlite in DATA_DIR, or PostgreSQL), apply pending
+ * migrations, build the app and listen on HOST:PORT.
+ *
+ * @example
+ * const server = await startServer(loadConfig(process.env));
+ * console.log(server.url); // http://127.0.0.1:3000
+ */
+export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, whenLocked: 'refuse' });
+  let app: App | undefined;
+  try {
+    const { applied } = await runMigrations(database);
+    logger.info({ database: database.description, applied }, `Database: ${database.description} (${applied} migration(s) applied)`);
+    app = await buildApp({ config, database, logger });
+    const url = await app.listen({ host: config.http.host, port: config.http.port });
+    logger.info({ url, database: database.description }, `Payouts is listening on ${url}`);
+
+    const started = app;
+    let closing: Promise<void> | undefined;
+    let markClosed: () => void = () => {};
+    const closed = new Promise<void>((resolve) => (markClosed = resolve));
+    const close = () =>
+      (closing ??= (async () => {
+        try {
+          await started.close(); // stops listening; in-flight requests finish first
+        } finally {
+          await database.close();
+          removeSignalHandlers();
+          markClosed();
+        }
+      })());
+
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (closing) {
+        logger.warn({ signal }, 'Second signal during shutdown: exiting now');
+        process.exit(1);
+      }
+      logger.info({ signal }, `Received ${signal}: shutting down`);
+      const timer = setTimeout(() => {
+        logger.error({ timeoutMs: options.shutdownTimeoutMs ?? 10_000 }, 'Shutdown timed out: exiting');
+        process.exit(1);
+      }, options.shutdownTimeoutMs ?? 10_000);
+      timer.unref();
+      close().then(
+        () => {
+          logger.info('Stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'Shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    const removeSignalHandlers = () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    };
+    if (options.handleSignals ?? true) {
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    }
+    return { app: started, url, database, close, closed };
+  } catch (error) {
+    await app?.close();
+    await database.close();
+    throw error;
+  }
+}

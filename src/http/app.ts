@@ -1,0 +1,74 @@
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import { registerApiDocs } from './api-docs.js';
+import { registerErrorHandling, replyToFrameworkError } from './error-handler.js';
+import { createLogger } from './logger.js';
+import { createHttpMetrics } from './metrics.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { readinessRoutes } from './routes/readiness.js';
+
+/** The app with the zod type provider: route schemas are zod, handlers get typed input. */
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+export interface AppDependencies {
+  config: Config;
+  /** The app uses it but does not own it: whoever opened it closes it, after `app.close()`. */
+  database: Database;
+  /** A pino logger; default `createLogger({ level: config.logLevel })` (JSON lines on stdout, credentials redacted). */
+  logger?: FastifyBaseLogger;
+}
+
+/**
+ * Build the HTTP app: the error model of DESIGN.md §10, request ids, structured logs, metrics,
+ * OpenAPI + Swagger UI, and the routes. The app is returned before `ready()`, so a caller (a
+ * test) may still add routes; `listen()` and `inject()` make it ready.
+ *
+ * @example
+ * const app = await buildApp({ config, database });
+ * const reply = await app.inject({ method: 'GET', url: '/healthz' }); // 200 {"status":"ok"}
+ */
+export async function buildApp(deps: AppDependencies): Promise<App> {
+  const { config, database } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger ?? createLogger({ level: config.logLevel }),
+    genReqId: requestIdFor,
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      // Probes and scrapers call these every few seconds: no incoming/completed lines for them.
+      disableRequestLogging: (request) => QUIET_PATHS.has(request.url.split('?')[0] ?? ''),
+    }),
+    frameworkErrors: replyToFrameworkError,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // The API speaks JSON only: a text/plain body is refused with 415 instead of reaching a route as a
+  // string. Scopes that need another body (the Stripe webhook's raw Buffer) add their own parser.
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  const metrics = createHttpMetrics();
+  app.addHook('onResponse', async (request, reply) => metrics.observe(request, reply));
+  registerErrorHandling(app);
+
+  await registerApiDocs(app);
+  await app.register(healthRoutes);
+  await app.register(readinessRoutes, { database });
+  await app.register(metricsRoutes, { registry: metrics.registry });
+  return app;
+}

@@ -9,6 +9,9 @@ import Fastify, {
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
+import { AdjustableClock, type Clock } from '../providers/clock/index.js';
+import { StripeGateway } from '../providers/stripe/index.js';
+import './deps.js';
 import { registerApiDocs } from './api-docs.js';
 import { registerErrorHandling, replyToFrameworkError } from './error-handler.js';
 import { createLogger } from './logger.js';
@@ -29,7 +32,23 @@ export interface AppDependencies {
   database: Database;
   /** A pino logger; default `createLogger({ level: config.logLevel })` (JSON lines on stdout, credentials redacted). */
   logger?: FastifyBaseLogger;
+  /** The one clock of the service; default a fresh `AdjustableClock` (wall time until moved). */
+  clock?: Clock;
+  /** Default: a gateway built from `config.stripe` (see `stripeGatewayFor`). */
+  stripe?: StripeGateway;
 }
+
+/** The gateway for a configuration: the key and base URL it names, else the local sandbox's default port. */
+export function stripeGatewayFor(config: Config): StripeGateway {
+  return new StripeGateway({
+    secretKey: config.stripe.secretKey ?? SANDBOX_SECRET_KEY,
+    apiBase: config.stripe.apiBase ?? (config.stripe.useSandbox ? `http://127.0.0.1:${config.stripe.sandboxPort}` : undefined),
+    webhookSecrets: [...config.stripe.webhookSecrets],
+  });
+}
+
+/** The key the service uses with the local sandbox (which accepts any `sk_test_` key). */
+export const SANDBOX_SECRET_KEY = 'sk_test_payouts_local_sandbox';
 
 /**
  * Build the HTTP app: the error model of DESIGN.md §10, request ids, structured logs, metrics,
@@ -53,6 +72,12 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
     frameworkErrors: replyToFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
 
+  app.decorate('deps', {
+    config,
+    database,
+    clock: deps.clock ?? new AdjustableClock(),
+    stripe: deps.stripe ?? stripeGatewayFor(config),
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // The API speaks JSON only: a text/plain body is refused with 415 instead of reaching a route as a

@@ -36,6 +36,20 @@ export class StripeGateway {
     this.policy = new StripeRequestPolicy({ ...defaults, ...options.policy });
   }
 
+  /** Accept signatures made with this secret too (the local sandbox's endpoint, created at start-up). */
+  addWebhookSecret(secret: string): void {
+    if (!this.options.webhookSecrets.includes(secret)) this.options.webhookSecrets.push(secret);
+  }
+
+  /** Register a webhook endpoint receiving every event; returns its signing secret. */
+  async createWebhookEndpoint(input: { url: string; connect: boolean }): Promise<string> {
+    const endpoint = await this.policy.run('webhookEndpoints.create', () =>
+      this.stripe.webhookEndpoints.create({ url: input.url, enabled_events: ['*'], connect: input.connect }),
+    );
+    if (!endpoint.secret) throw new Error('Stripe returned a webhook endpoint without its secret');
+    return endpoint.secret;
+  }
+
   /** Verify a webhook's signature on its raw body against every configured secret. */
   verifyWebhook(rawBody: Buffer | string, signatureHeader: string | undefined, nowMs?: number): Stripe.Event {
     return verifyStripeWebhook(this.stripe, rawBody, signatureHeader, this.options.webhookSecrets, nowMs);

@@ -7,7 +7,8 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300;
 /**
  * Verify a webhook on its raw bytes with `stripe.webhooks.constructEvent`, accepting any of the
  * configured secrets (one endpoint for platform events, one for Connect events, or a rotation).
- * `nowMs` (epoch milliseconds) is the service clock, so a moved test clock and signatures agree.
+ * Signatures carry wall-clock time (Stripe's test clocks, and ours, do not move them), so `nowMs`
+ * defaults to `Date.now()`; tests pass it to check the tolerance edges.
  * @throws AppError WEBHOOK_SIGNATURE_MISSING / WEBHOOK_SIGNATURE_INVALID / WEBHOOK_NOT_CONFIGURED
  */
 export function verifyStripeWebhook(

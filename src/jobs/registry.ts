@@ -1,0 +1,14 @@
+import { AppError } from '../domain/errors/index.js';
+import type { JobDefinition } from './job.js';
+import { releaseHoldsJob } from './release-holds.js';
+
+/** Every scheduled sweep of DESIGN.md §7 that exists so far. */
+export const jobs: readonly JobDefinition[] = [releaseHoldsJob];
+
+export function findJob(name: string): JobDefinition {
+  const job = jobs.find((j) => j.name === name);
+  if (!job) {
+    throw new AppError('UNKNOWN_JOB', `No job named "${name}". Jobs: ${jobs.map((j) => j.name).join(', ')}`, { kind: 'not_found', details: { job: name } });
+  }
+  return job;
+}

@@ -1,0 +1,47 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testDatabaseKind } from '../../test/database.js';
+import { insertCreator } from '../../test/fixtures.js';
+import { loadConfig } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import { payments } from '../db/schema/index.js';
+import { createLogger } from '../http/logger.js';
+import { AdjustableClock } from '../providers/clock/index.js';
+import { StripeGateway } from '../providers/stripe/index.js';
+import { recordPayment } from '../services/payments/record-payment.js';
+import { jobs } from './registry.js';
+import { startScheduler, type Scheduler } from './scheduler.js';
+
+let database: Database;
+let scheduler: Scheduler | undefined;
+const config = loadConfig({ PAYOUT_HOLDING_HOURS: '1' });
+const clock = new AdjustableClock();
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await scheduler?.stop();
+  await database?.close();
+});
+
+describe(`the built-in scheduler (pg-boss) on ${testDatabaseKind}`, () => {
+  it('runs a triggered job through its queue, sharing the service pool', async () => {
+    const stripe = new StripeGateway({ secretKey: 'sk_test_unused', apiBase: 'http://127.0.0.1:9', webhookSecrets: [] });
+    scheduler = await startScheduler({ jobs, context: { config, clock, stripe, database }, logger: createLogger({ level: 'silent' }), schedule: true });
+    const { creatorId } = await insertCreator(database.db);
+    const { payment } = await database.db.transaction((tx) =>
+      recordPayment(tx, { creatorId, externalId: 'pi_sched', amount: 5000n, currency: 'eur', paidAt: clock.now(), actor: 'test' }, { config, clock }),
+    );
+    clock.advance(3601);
+    await scheduler.trigger('release-holds');
+    const deadline = Date.now() + 20_000;
+    let status = payment.status;
+    while (status !== 'READY' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      [{ status }] = (await database.db.select({ status: payments.status }).from(payments).where(eq(payments.id, payment.id))) as [{ status: typeof status }];
+    }
+    expect(status).toBe('READY');
+    const { rows } = await database.pool.query<{ name: string; cron: string }>('select name, cron from pgboss.schedule order by name');
+    expect(rows).toEqual([{ name: 'release-holds', cron: '0 * * * *' }]);
+  });
+});

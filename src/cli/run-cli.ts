@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { isAppError } from '../domain/errors/index.js';
 import { processCliContext, type CliContext } from './cli-context.js';
+import { registerJobsCommand } from './commands/jobs.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerVerifyCommand } from './commands/verify.js';
 
@@ -27,6 +29,8 @@ export function createProgram(context: CliContext): Command {
   registerServeCommand(program, context);
   registerMigrateCommand(program, context);
   registerVerifyCommand(program, context);
+  registerJobsCommand(program, context);
+  registerSandboxCommand(program, context);
   return program;
 }
 

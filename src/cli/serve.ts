@@ -4,6 +4,8 @@ import { openDatabase, type Database } from '../db/database.js';
 import { runMigrations } from '../db/migrate.js';
 import { buildApp, type App } from '../http/app.js';
 import { createLogger } from '../http/logger.js';
+import { AdjustableClock } from '../providers/clock/index.js';
+import { connectStripe, type StripeConnection } from './stripe-connection.js';
 
 export interface StartServerOptions {
   /** Default: `createLogger({ level: config.logLevel })`. */
@@ -41,12 +43,17 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, whenLocked: 'refuse' });
   let app: App | undefined;
+  let stripe: StripeConnection | undefined;
   try {
     const { applied } = await runMigrations(database);
     logger.info({ database: database.description, applied }, `Database: ${database.description} (${applied} migration(s) applied)`);
-    app = await buildApp({ config, database, logger });
+    const clock = new AdjustableClock();
+    stripe = await connectStripe(config, clock, logger);
+    app = await buildApp({ config, database, logger, clock, stripe: stripe.gateway });
     const url = await app.listen({ host: config.http.host, port: config.http.port });
+    await stripe.registerWebhookEndpoint(url);
     logger.info({ url, database: database.description }, `Payouts is listening on ${url}`);
+    const connection = stripe;
 
     const started = app;
     let closing: Promise<void> | undefined;
@@ -57,6 +64,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         try {
           await started.close(); // stops listening; in-flight requests finish first
         } finally {
+          await connection.close().catch((error: unknown) => logger.error({ err: error }, 'Stopping the Stripe sandbox failed'));
           await database.close();
           removeSignalHandlers();
           markClosed();
@@ -96,6 +104,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     return { app: started, url, database, close, closed };
   } catch (error) {
     await app?.close();
+    await stripe?.close();
     await database.close();
     throw error;
   }

@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { isAdvanceableClock, unixSeconds } from './clock.js';
 import type { SandboxContext } from './context.js';
+import type { EventObject } from './event-log.js';
 import { failureRuleSchema, rateLimitSchema } from './controls.js';
 import { processDueChanges } from './lifecycle.js';
 import type { AccountLinkRecord } from './resources/account-links.js';
 import { completeOnboarding, type AccountObject } from './resources/accounts.js';
 import { findCheckoutSession, payCheckoutSession } from './resources/checkout-sessions.js';
 import { advanceSandboxTime } from './resources/test-clocks.js';
-import { DEFAULT_WEBHOOK_OPTIONS } from './webhooks/delivery.js';
 import { StripeApiError } from './wire/stripe-error.js';
 
 const webhookOptionsSchema = z
@@ -56,10 +56,16 @@ export function registerControlRoutes(app: FastifyInstance, sandbox: SandboxCont
   app.post('/_sandbox/webhooks', async (request) => sandbox.webhooks.configure(webhookOptionsSchema.parse(request.body ?? {})));
   app.get('/_sandbox/webhooks/deliveries', async () => ({ data: sandbox.webhooks.attempts() }));
 
+  app.post<{ Params: { id: string } }>('/_sandbox/events/:id/redeliver', async (request, reply) => {
+    const event = sandbox.store.find(request.params.id);
+    if (!event || event.object !== 'event') return reply.code(404).send({ error: { type: 'invalid_request_error', message: `No such event: '${request.params.id}'` } });
+    sandbox.webhooks.enqueue(event as EventObject);
+    return { id: event.id, pending_webhooks: (event as EventObject).pending_webhooks };
+  });
+
   app.post('/_sandbox/reset', async (request) => {
     const { keepWebhookEndpoints } = z.object({ keepWebhookEndpoints: z.coerce.boolean().default(false) }).parse(request.body ?? {});
     reset({ keepWebhookEndpoints });
-    sandbox.webhooks.configure(DEFAULT_WEBHOOK_OPTIONS);
     return { ok: true, platform_account: sandbox.platformAccountId };
   });
 

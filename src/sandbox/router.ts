@@ -7,7 +7,7 @@ import { snapshot } from './state.js';
 import { authenticateApiKey } from './wire/auth.js';
 import { expandResponse } from './wire/expand.js';
 import type { FormParams } from './wire/form-body.js';
-import { StripeApiError, apiError, rateLimited } from './wire/stripe-error.js';
+import { StripeApiError, apiError, invalidRequest, rateLimited } from './wire/stripe-error.js';
 
 /** What a resource handler receives: the parsed request, scoped to one account. */
 export interface SandboxRequest {
@@ -33,8 +33,9 @@ export interface StripeRouter {
 
 /**
  * Registers Stripe API routes behind the request pipeline every Stripe request goes through:
- * injected failures → rate limit → API key → `Stripe-Account` → due time-driven changes →
- * `Idempotency-Key` → handler → `expand[]` → response (saved for idempotent replay).
+ * rate limit → API key → `Stripe-Account` → `Idempotency-Key` (replay / conflict) → injected
+ * latency, timeout or error → due time-driven changes → handler → `expand[]` → response
+ * (saved for idempotent replay; injected failures are not saved).
  */
 export function createStripeRouter(app: FastifyInstance, sandbox: SandboxContext): StripeRouter {
   const add = (method: 'GET' | 'POST' | 'DELETE') => (path: string, handler: StripeHandler) => {
@@ -56,19 +57,18 @@ async function handleStripeRequest(
   if (idempotencyKey) reply.header('Idempotency-Key', idempotencyKey);
   const path = request.url.split('?')[0] ?? request.url;
 
-  const plan = sandbox.controls.planFor(request.method, path);
-  if (plan && plan.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
-  if (plan?.timeout === 'before') return dropConnection(request, reply, true);
-
   let saveResponse: ((statusCode: number, body: string, headers: Record<string, string>) => void) | undefined;
   let releaseKey: (() => void) | undefined;
   try {
-    if (plan?.error) throw plan.error;
     if (!sandbox.controls.admitRequest()) throw rateLimited();
     authenticateApiKey(headerValue(request, 'authorization'));
     const account = resolveAccount(sandbox, headerValue(request, 'stripe-account'));
-    processDueChanges(sandbox);
+    const contentType = String(request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (request.method !== 'GET' && contentType && contentType !== 'application/x-www-form-urlencoded' && request.body !== undefined) {
+      throw invalidRequest(`Invalid request: unsupported Content-Type ${contentType}. If error persists and you need assistance, please contact support@stripe.com.`);
+    }
     const params: FormParams = { ...asParams(request.query), ...asParams(request.body) };
+    const plan = sandbox.controls.planFor(request.method, path);
 
     if (request.method === 'POST' && idempotencyKey) {
       const decision = sandbox.idempotency.begin({ account, key: idempotencyKey, method: request.method, path, params });
@@ -83,6 +83,12 @@ async function handleStripeRequest(
       saveResponse = (statusCode, body, headers) => decision.save({ statusCode, body, headers, requestId });
       releaseKey = decision.release;
     }
+
+    // Injected latency happens while the idempotency key is held, like a slow Stripe request.
+    if (plan && plan.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
+    if (plan?.timeout === 'before') return dropConnection(request, reply, true);
+    if (plan?.error) throw plan.error;
+    processDueChanges(sandbox);
 
     let statusCode = 200;
     let body: unknown;

@@ -67,7 +67,7 @@ const ONBOARDING_REQUIREMENTS = [
  * `inactive`) until their account link is followed or `/_sandbox/accounts/:id/onboard` is called.
  */
 export function createConnectedAccount(sandbox: SandboxContext, params: FormParams): AccountObject {
-  const type = optionalEnum(params, 'type', ['express', 'custom', 'standard'] as const) ?? 'standard';
+  const type = optionalEnum(params, 'type', ['express', 'custom', 'standard'] as const) ?? typeFromController(params);
   const id = generateId('acct', 16);
   const country = (optionalString(params, 'country') ?? sandbox.settings.defaultCountry).toUpperCase();
   const requested = requestedCapabilities(params);
@@ -226,6 +226,13 @@ function attachBankAccount(sandbox: SandboxContext, account: AccountObject, deta
   };
   sandbox.store.insert(account.id, bank, { account_number: accountNumber });
   account.external_accounts = { object: 'list', data: [bank], has_more: false, total_count: 1, url: `/v1/accounts/${account.id}/external_accounts` };
+}
+
+/** Accounts created with `controller` instead of `type` (newer API style). */
+function typeFromController(params: FormParams): AccountType {
+  const dashboard = optionalObject(optionalObject(params, 'controller') ?? {}, 'stripe_dashboard');
+  const dashboardType = dashboard ? optionalString(dashboard, 'type', 'controller[stripe_dashboard][type]') : undefined;
+  return dashboardType === 'express' ? 'express' : dashboardType === 'none' ? 'custom' : 'standard';
 }
 
 /** `external_account` as bank details, or a token (`btok_…`: Stripe's succeeding test account). */

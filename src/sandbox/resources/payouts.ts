@@ -5,6 +5,7 @@ import { generateId } from '../ids.js';
 import { availableAmount, recordBalanceTransaction } from '../money/balance-transactions.js';
 import type { StripeRouter } from '../router.js';
 import { changedFields, snapshot, type StripeObject } from '../state.js';
+import type { FormParams } from '../wire/form-body.js';
 import { filterByCreated, paginate } from '../wire/list.js';
 import {
   applyMetadata,
@@ -37,7 +38,7 @@ export interface PayoutObject extends StripeObject {
  * and `arrival_date`; a bank account with one of Stripe's failing test numbers makes it
  * `failed` at arrival instead, and the money returns to the balance.
  */
-export function createPayout(sandbox: SandboxContext, accountId: string, params: Parameters<typeof requiredInteger>[0]): PayoutObject {
+export function createPayout(sandbox: SandboxContext, accountId: string, params: FormParams): PayoutObject {
   const amount = requiredInteger(params, 'amount', { min: 1 });
   const currency = requiredCurrency(params);
   const account = sandbox.store.get<AccountObject>('account', accountId, null);

@@ -88,6 +88,18 @@ describe('delivery', () => {
     expect(deliveries.data).toHaveLength(3);
   });
 
+  test('an event can be redelivered on demand (POST /_sandbox/events/:id/redeliver)', async () => {
+    const hook = await receiver();
+    await stripe.webhookEndpoints.create({ url: hook.url, enabled_events: ['payment_intent.created'] });
+    await stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
+    await t.sandbox.webhooks.idle();
+    const eventId = hook.received[0]?.event.id as string;
+    expect((await t.control('POST', `/_sandbox/events/${eventId}/redeliver`)).status).toBe(200);
+    await t.sandbox.webhooks.idle();
+    expect(hook.received.map((delivery) => delivery.event.id)).toEqual([eventId, eventId]);
+    expect((await t.control('POST', '/_sandbox/events/evt_nope/redeliver')).status).toBe(404);
+  });
+
   test('an unreachable endpoint is retried up to maxAttempts, then given up', async () => {
     t.sandbox.webhooks.configure({ maxAttempts: 3 });
     await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/unreachable', enabled_events: ['*'] });

@@ -62,6 +62,7 @@ export interface WebhookEndpointObject extends StripeObject {
  */
 export class WebhookDispatcher {
   private options: WebhookDeliveryOptions;
+  private readonly initialOptions: WebhookDeliveryOptions;
   private readonly log: DeliveryAttempt[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private reorderBuffer: DeliveryJob[] = [];
@@ -76,6 +77,7 @@ export class WebhookDispatcher {
     options: Partial<WebhookDeliveryOptions> = {},
   ) {
     this.options = { ...DEFAULT_WEBHOOK_OPTIONS, ...options };
+    this.initialOptions = { ...this.options };
   }
 
   configure(options: Partial<WebhookDeliveryOptions>): WebhookDeliveryOptions {
@@ -110,8 +112,12 @@ export class WebhookDispatcher {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Drops queued deliveries and retries, and the delivery log (sandbox reset). */
+  /**
+   * Drops queued deliveries and retries and the delivery log, and restores the options the
+   * sandbox was started with (sandbox reset).
+   */
   reset(): void {
+    this.options = { ...this.initialOptions };
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     if (this.reorderTimer) clearTimeout(this.reorderTimer);

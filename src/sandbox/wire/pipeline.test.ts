@@ -67,6 +67,12 @@ describe('wire format', () => {
     expect(response.body.error).toMatchObject({ code: 'parameter_invalid_integer', param: 'amount' });
   });
 
+  test('JSON bodies are refused, as Stripe only takes form encoding', async () => {
+    const response = await raw('/v1/payment_intents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: 500, currency: 'usd' }) });
+    expect(response.status).toBe(400);
+    expect(String(response.body.error?.message)).toContain('unsupported Content-Type application/json');
+  });
+
   test('an unknown id gets 404 resource_missing', async () => {
     await expect(stripe.transfers.retrieve('tr_doesnotexist')).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing', message: "No such transfer: 'tr_doesnotexist'" });
   });

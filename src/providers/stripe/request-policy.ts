@@ -1,50 +1,64 @@
 import pThrottle from 'p-throttle';
+import Stripe from 'stripe';
 import { isTransientStripeError, retryAfterSeconds, toAppError } from './stripe-errors.js';
 
 export interface RequestPolicyOptions {
   /** Requests per second we allow ourselves, under Stripe's limit (100/s live, 25/s test). */
   requestsPerSecond: number;
-  /** Attempts for a transient failure, the first included. */
+  /** Attempts for a transient failure (5xx, network), the first included. */
   maxAttempts: number;
+  /** Attempts for a request answered 429; rate limits pass, so they get a larger budget. */
+  maxRateLimitedAttempts: number;
   /** First backoff; doubles each attempt, with jitter, capped at `maxDelayMs`. */
   baseDelayMs: number;
   maxDelayMs: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const liveDefaults: RequestPolicyOptions = { requestsPerSecond: 80, maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
-export const testModeDefaults: RequestPolicyOptions = { requestsPerSecond: 20, maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000 };
+const common = { maxAttempts: 4, maxRateLimitedAttempts: 12, baseDelayMs: 500, maxDelayMs: 8_000 };
+export const liveDefaults: RequestPolicyOptions = { requestsPerSecond: 80, ...common };
+export const testModeDefaults: RequestPolicyOptions = { requestsPerSecond: 20, ...common };
 
 /**
- * Every Stripe call goes through `run`: throttled below Stripe's rate limit, and repeated with
- * exponential backoff on a transient failure (429 honouring `Retry-After`, 5xx, network). A
- * repeat is safe because every create carries an idempotency key derived from our own ids.
- * Errors come out as AppErrors with Stripe's code kept.
+ * Every Stripe call goes through `run`: throttled below Stripe's rate limit, and repeated on a
+ * transient failure — 5xx and network errors with exponential backoff and jitter; a 429 pauses
+ * *every* request of this policy until `Retry-After` (back-pressure for the whole burst, not
+ * just the request that hit it). Repeats are safe because every create carries an idempotency
+ * key derived from our own ids. Errors come out as AppErrors with Stripe's code kept.
  */
 export class StripeRequestPolicy {
-  private readonly throttled: <T>(fn: () => Promise<T>) => Promise<T>;
+  private readonly gate: () => Promise<void>;
   private readonly sleep: (ms: number) => Promise<void>;
+  private pausedUntil = 0;
 
   constructor(private readonly options: RequestPolicyOptions) {
     const throttle = pThrottle({ limit: Math.max(1, Math.floor(options.requestsPerSecond / 10)), interval: 100 });
     const gate = throttle(() => undefined);
-    this.throttled = async (fn) => {
+    this.gate = async () => {
       await gate();
-      return fn();
     };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async run<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+    let transientFailures = 0;
+    let rateLimited = 0;
+    for (;;) {
+      const wait = this.pausedUntil - Date.now();
+      if (wait > 0) await this.sleep(wait);
+      await this.gate();
       try {
-        return await this.throttled(call);
+        return await call();
       } catch (error) {
-        if (attempt >= this.options.maxAttempts || !isTransientStripeError(error)) throw toAppError(error, operation);
-        const exponential = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (attempt - 1));
-        const asked = retryAfterSeconds(error);
-        const delay = asked !== undefined ? Math.min(this.options.maxDelayMs, asked * 1000) : exponential / 2 + Math.random() * (exponential / 2);
-        await this.sleep(delay);
+        if (error instanceof Stripe.errors.StripeRateLimitError || (error as { code?: string }).code === 'rate_limit') {
+          if (++rateLimited >= this.options.maxRateLimitedAttempts) throw toAppError(error, operation);
+          const pauseMs = Math.min(this.options.maxDelayMs, (retryAfterSeconds(error) ?? 1) * 1000) + Math.random() * 250;
+          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + pauseMs);
+          continue;
+        }
+        if (!isTransientStripeError(error) || ++transientFailures >= this.options.maxAttempts) throw toAppError(error, operation);
+        const exponential = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (transientFailures - 1));
+        await this.sleep(exponential / 2 + Math.random() * (exponential / 2));
       }
     }
   }

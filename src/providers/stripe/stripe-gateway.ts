@@ -94,6 +94,7 @@ export class StripeGateway {
     amount: bigint;
     currency: string;
     productName: string;
+    productDescription?: string | undefined;
     successUrl: string;
     cancelUrl: string;
     customerEmail?: string | undefined;
@@ -104,7 +105,7 @@ export class StripeGateway {
       this.stripe.checkout.sessions.create(
         {
           mode: 'payment',
-          line_items: [{ quantity: 1, price_data: { currency: input.currency, unit_amount: Number(input.amount), product_data: { name: input.productName } } }],
+          line_items: [{ quantity: 1, price_data: { currency: input.currency, unit_amount: Number(input.amount), product_data: { name: input.productName, ...(input.productDescription && { description: input.productDescription }) } } }],
           success_url: input.successUrl,
           cancel_url: input.cancelUrl,
           ...(input.customerEmail && { customer_email: input.customerEmail }),
@@ -114,6 +115,10 @@ export class StripeGateway {
         { idempotencyKey: idempotencyKeys.checkoutSession(input.bookingId) },
       ),
     );
+  }
+
+  retrieveCheckoutSession(sessionId: string): Promise<Stripe.Checkout.Session> {
+    return this.policy.run('checkout.sessions.retrieve', () => this.stripe.checkout.sessions.retrieve(sessionId));
   }
 
   retrievePaymentIntent(paymentIntentId: string): Promise<Stripe.PaymentIntent> {
@@ -132,6 +137,16 @@ export class StripeGateway {
         { idempotencyKey: idempotencyKeys.refund(input.paymentId, input.refundRequestId) },
       ),
     );
+  }
+
+  /**
+   * The refund made earlier for this payment and request, found by its metadata: the repair path
+   * when the idempotency key has expired (Stripe keeps keys about 24 hours) and Stripe answers
+   * that the charge is already refunded.
+   */
+  async findRefundForPayment(input: { paymentIntentId: string; paymentId: string; refundRequestId: string }): Promise<Stripe.Refund | undefined> {
+    const list = await this.policy.run('refunds.list', () => this.stripe.refunds.list({ payment_intent: input.paymentIntentId, limit: 100 }));
+    return list.data.find((refund) => refund.metadata?.paymentId === input.paymentId && refund.metadata?.refundRequestId === input.refundRequestId);
   }
 
   /**

@@ -75,3 +75,16 @@ describe('StripeRequestPolicy over the real SDK', () => {
     expect(seen).toHaveLength(1);
   });
 });
+
+describe('per-operation throttles', () => {
+  it('hold one operation below its own limit', async () => {
+    const policy = new StripeRequestPolicy({ requestsPerSecond: 1000, perOperation: { 'transfers.create': 20 }, maxAttempts: 1, maxRateLimitedAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 });
+    const timed = async (operation: string) => {
+      const start = performance.now();
+      await Promise.all(Array.from({ length: 10 }, () => policy.run(operation, async () => undefined)));
+      return performance.now() - start;
+    };
+    // A lower bound only (a busy machine is slower, never faster): 20/s in windows of 100 ms (2 per window): 10 calls need 5 windows.
+    expect(await timed('transfers.create')).toBeGreaterThanOrEqual(350);
+  });
+});

@@ -12,12 +12,26 @@ export interface RequestPolicyOptions {
   /** First backoff; doubles each attempt, with jitter, capped at `maxDelayMs`. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Tighter limits for single operations (requests per second), e.g. `{ 'transfers.create': 10 }`. */
+  perOperation?: Record<string, number>;
   sleep?: (ms: number) => Promise<void>;
 }
 
 const common = { maxAttempts: 4, maxRateLimitedAttempts: 12, baseDelayMs: 500, maxDelayMs: 8_000 };
-export const liveDefaults: RequestPolicyOptions = { requestsPerSecond: 80, ...common };
-export const testModeDefaults: RequestPolicyOptions = { requestsPerSecond: 20, ...common };
+/**
+ * Money-moving writes get a share of the budget of their own, so a bulk payout run leaves room
+ * for webhooks' look-ups and the dashboard's reads (Stripe counts all of them together).
+ */
+export const liveDefaults: RequestPolicyOptions = { requestsPerSecond: 80, perOperation: { 'transfers.create': 40, 'payouts.create': 40 }, ...common };
+export const testModeDefaults: RequestPolicyOptions = { requestsPerSecond: 20, perOperation: { 'transfers.create': 10, 'payouts.create': 10 }, ...common };
+
+function createGate(requestsPerSecond: number): () => Promise<void> {
+  const throttle = pThrottle({ limit: Math.max(1, Math.floor(requestsPerSecond / 10)), interval: 100 });
+  const gate = throttle(() => undefined);
+  return async () => {
+    await gate();
+  };
+}
 
 /**
  * Every Stripe call goes through `run`: throttled below Stripe's rate limit, and repeated on a
@@ -28,15 +42,13 @@ export const testModeDefaults: RequestPolicyOptions = { requestsPerSecond: 20, .
  */
 export class StripeRequestPolicy {
   private readonly gate: () => Promise<void>;
+  private readonly operationGates = new Map<string, () => Promise<void>>();
   private readonly sleep: (ms: number) => Promise<void>;
   private pausedUntil = 0;
 
   constructor(private readonly options: RequestPolicyOptions) {
-    const throttle = pThrottle({ limit: Math.max(1, Math.floor(options.requestsPerSecond / 10)), interval: 100 });
-    const gate = throttle(() => undefined);
-    this.gate = async () => {
-      await gate();
-    };
+    this.gate = createGate(options.requestsPerSecond);
+    for (const [operation, rps] of Object.entries(options.perOperation ?? {})) this.operationGates.set(operation, createGate(rps));
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -46,6 +58,7 @@ export class StripeRequestPolicy {
     for (;;) {
       const wait = this.pausedUntil - Date.now();
       if (wait > 0) await this.sleep(wait);
+      await this.operationGates.get(operation)?.();
       await this.gate();
       try {
         return await call();

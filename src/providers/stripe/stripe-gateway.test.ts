@@ -10,7 +10,7 @@ let creatorAccountId: string;
 
 beforeAll(async () => {
   t = await startTestSandbox();
-  gateway = new StripeGateway({ secretKey: 'sk_test_gateway_tests', apiBase: t.sandbox.url, webhookSecrets: [], policy: { requestsPerSecond: 200 } });
+  gateway = new StripeGateway({ secretKey: 'sk_test_gateway_tests', apiBase: t.sandbox.url, webhookSecrets: [], policy: { requestsPerSecond: 200, perOperation: { 'transfers.create': 100 } } });
   stripe = new Stripe('sk_test_gateway_tests', t.clientOptions);
   // Fund the platform: available at once with the bypass-pending card.
   await stripe.paymentIntents.create({ amount: 500_000, currency: 'eur', payment_method: 'pm_card_bypassPending', confirm: true });

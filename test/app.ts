@@ -44,7 +44,7 @@ export async function createTestApp(options: { env?: Record<string, string>; san
     webhookSecrets: [...config.stripe.webhookSecrets],
     policy: { maxAttempts: 1 },
   });
-  const app = await buildApp({ config, database, clock, stripe, logger: createLogger({ level: 'silent' }) });
+  const app = await buildApp({ config, database, clock, stripe, logger: createLogger({ level: 'silent' }), afterClockAdvance: () => testSandbox?.sandbox.processDueChanges() });
   let url: string | undefined;
   if (options.listen) {
     url = await app.listen({ host: '127.0.0.1', port: 0 });

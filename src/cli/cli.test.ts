@@ -46,7 +46,7 @@ function payouts(args: string[], env: Record<string, string>): Promise<Finished>
 
 /** Start `payouts serve` and wait for the log line that gives its URL. */
 async function startServe(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; finished: Promise<Finished> }> {
-  const child = spawn(process.execPath, [bin, 'serve'], { env: childEnv({ PORT: '0', HOST: '127.0.0.1', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve'], { env: childEnv({ PORT: '0', HOST: '127.0.0.1', STRIPE_SANDBOX_PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   const finished = collect(child);
   const url = await new Promise<string>((resolve, reject) => {
     let buffered = '';
@@ -139,7 +139,7 @@ describe('payouts CLI', () => {
 
         const [verified, second] = await Promise.all([
           payouts(['verify'], { DATA_DIR: dataDir }),
-          payouts(['serve'], { DATA_DIR: dataDir, PORT: '0' }),
+          payouts(['serve'], { DATA_DIR: dataDir, PORT: '0', STRIPE_SANDBOX_PORT: '0' }),
         ]);
         expect(verified.code).toBe(0);
         expect(verified.stdout).toContain('Ledger verified');
@@ -164,7 +164,7 @@ describe('startServer', () => {
   it('listens on a free port with PORT=0, serves, and closes the app then the database', async () => {
     const database = await createTestDatabase();
     try {
-      const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1' });
+      const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', STRIPE_SANDBOX_PORT: '0' });
       const server = await startServer(config, { logger: createLogger({ level: 'silent' }), handleSignals: false });
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(server.url).not.toMatch(/:0$/);

@@ -4,9 +4,11 @@ import { ConfigError } from '../config/config.js';
 import { isAppError } from '../domain/errors/index.js';
 import { processCliContext, type CliContext } from './cli-context.js';
 import { registerJobsCommand } from './commands/jobs.js';
+import { registerApiKeysCommand } from './commands/api-keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerUsersCommand } from './commands/users.js';
 import { registerVerifyCommand } from './commands/verify.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -29,6 +31,8 @@ export function createProgram(context: CliContext): Command {
   registerServeCommand(program, context);
   registerMigrateCommand(program, context);
   registerVerifyCommand(program, context);
+  registerUsersCommand(program, context);
+  registerApiKeysCommand(program, context);
   registerJobsCommand(program, context);
   registerSandboxCommand(program, context);
   return program;

@@ -49,7 +49,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
     logger.info({ database: database.description, applied }, `Database: ${database.description} (${applied} migration(s) applied)`);
     const clock = new AdjustableClock();
     stripe = await connectStripe(config, clock, logger);
-    app = await buildApp({ config, database, logger, clock, stripe: stripe.gateway });
+    const sandbox = stripe.sandbox;
+    app = await buildApp({ config, database, logger, clock, stripe: stripe.gateway, afterClockAdvance: () => sandbox?.processDueChanges() });
     const url = await app.listen({ host: config.http.host, port: config.http.port });
     await stripe.registerWebhookEndpoint(url);
     logger.info({ url, database: database.description }, `Payouts is listening on ${url}`);

@@ -35,7 +35,7 @@ export async function connectStripe(config: Config, clock: AdjustableClock, logg
     async registerWebhookEndpoint(serviceUrl) {
       const url = `${serviceUrl.replace(/\/$/, '')}/api/webhooks/stripe`;
       for (const connect of [false, true]) gateway.addWebhookSecret(await gateway.createWebhookEndpoint({ url, connect }));
-      logger.info({ url }, 'Stripe sandbox: webhook endpoint registered');
+      logger.info({ webhookUrl: url }, 'Stripe sandbox: webhook endpoint registered');
     },
     close: () => sandbox.close(),
   };

@@ -68,6 +68,7 @@ describe('loadConfig values', () => {
   it('reads valid values', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
+      SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
       PORT: '8080',
       DATABASE_URL: 'postgresql://u:p@db:5432/payouts',
       STRIPE_SECRET_KEY: 'sk_live_abc123',
@@ -176,8 +177,26 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
   });
 
   it('refuses the test clock in production', () => {
-    const error = configErrorOf({ NODE_ENV: 'production', ENABLE_TEST_CLOCK: '1' });
+    const error = configErrorOf({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), ENABLE_TEST_CLOCK: '1' });
     expect(error.issues).toEqual([{ variable: 'ENABLE_TEST_CLOCK', message: expect.stringContaining('production') }]);
+  });
+
+  it('refuses production without SESSION_SECRET, and names it once when it is set but too short', () => {
+    for (const unset of [{}, { SESSION_SECRET: '' }] as Record<string, string>[]) {
+      const error = configErrorOf({ NODE_ENV: 'production', ...unset });
+      expect(error.issues).toEqual([{ variable: 'SESSION_SECRET', message: expect.stringContaining('must be set when NODE_ENV=production') }]);
+      expect(error.message).toContain('SESSION_SECRET: ');
+    }
+    const tooShort = configErrorOf({ NODE_ENV: 'production', SESSION_SECRET: 'short' });
+    expect(tooShort.issues).toEqual([{ variable: 'SESSION_SECRET', message: expect.stringMatching(/at least 32 characters/) }]);
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).sessionSecret).toBe('x'.repeat(32));
+    expect(loadConfig({ NODE_ENV: 'development' }).sessionSecret).toBeUndefined();
+  });
+
+  it('reads the token and session lifetimes', () => {
+    expect(loadConfig({}).auth).toEqual({ userTokenTtlSeconds: 900, sessionTtlSeconds: 24 * 3600 });
+    expect(loadConfig({ USER_TOKEN_TTL_SECONDS: '120', SESSION_TTL_HOURS: '2' }).auth).toEqual({ userTokenTtlSeconds: 120, sessionTtlSeconds: 7200 });
+    expect(configErrorOf({ USER_TOKEN_TTL_SECONDS: '10' }).issues).toEqual([{ variable: 'USER_TOKEN_TTL_SECONDS', message: 'must be at least 60' }]);
   });
 
   it('refuses STRIPE_API_BASE with a live key', () => {
@@ -202,6 +221,7 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
       PAYOUT_MODE: 'weekly',
       STRIPE_SECRET_KEY: 'foo',
       NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(32),
       ENABLE_TEST_CLOCK: 'yes',
     });
     expect(error.issues.map((issue) => issue.variable).sort()).toEqual(

@@ -76,6 +76,10 @@ const envSchema = z.object({
   CRON_SECRET: secret(16),
   CRON_JWT_SECRET: secret(32),
   SESSION_SECRET: secret(32),
+  /** Life of the bearer tokens of POST /api/auth/tokens. */
+  USER_TOKEN_TTL_SECONDS: integer(900, 60, 86_400),
+  /** Life of a login session (the cookie). */
+  SESSION_TTL_HOURS: integer(24, 1, 720),
   SMTP_URL: url(/^smtps?:$/, 'smtp(s)://'),
   DEFAULT_CURRENCY: z.preprocess(
     (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
@@ -157,7 +161,9 @@ function toConfig(env: z.infer<typeof envSchema>) {
       webhookSecrets: [env.STRIPE_WEBHOOK_SECRET, env.STRIPE_WEBHOOK_SECRET_PAYOUTS].filter((s): s is string => s !== undefined),
     },
     cron: { secret: env.CRON_SECRET, jwtSecret: env.CRON_JWT_SECRET },
+    /** Unset outside production: the server makes an ephemeral one at start-up (sessions and tokens then die with it). */
     sessionSecret: env.SESSION_SECRET,
+    auth: { userTokenTtlSeconds: env.USER_TOKEN_TTL_SECONDS, sessionTtlSeconds: env.SESSION_TTL_HOURS * 3600 },
     smtpUrl: env.SMTP_URL,
     defaultCurrency: env.DEFAULT_CURRENCY,
     /** Basis points: 10 % is 1000. */
@@ -194,10 +200,15 @@ type ConfigIssue = { variable: string; message: string };
  * Rules that tie variables together. They see only the variables that parsed, so they are
  * reported in the same ConfigError as bad single values instead of after the next restart.
  */
-function crossVariableProblems(env: Partial<Env>): ConfigIssue[] {
+function crossVariableProblems(env: Partial<Env>, raw: Record<string, string | undefined>): ConfigIssue[] {
   const problems: ConfigIssue[] = [];
   if (env.NODE_ENV === 'production' && env.ENABLE_TEST_CLOCK === true) {
     problems.push({ variable: 'ENABLE_TEST_CLOCK', message: 'must not be on when NODE_ENV=production' });
+  }
+  // On the raw value: a SESSION_SECRET that is set but too short is already reported by its own rule.
+  if (env.NODE_ENV === 'production' && (raw.SESSION_SECRET ?? '') === '') {
+    // Without it every restart would log everybody out and void every token, on every instance differently.
+    problems.push({ variable: 'SESSION_SECRET', message: 'must be set when NODE_ENV=production (at least 32 random characters)' });
   }
   if (env.STRIPE_API_BASE !== undefined && env.STRIPE_SECRET_KEY?.includes('_live_')) {
     problems.push({ variable: 'STRIPE_API_BASE', message: 'may only be used with a test key (sk_test_…)' });
@@ -234,7 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: ConfigIssue[] = parsed.success
     ? []
     : parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message }));
-  problems.push(...crossVariableProblems(parsed.success ? parsed.data : parseValidVariables(env)));
+  problems.push(...crossVariableProblems(parsed.success ? parsed.data : parseValidVariables(env), env));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return toConfig(parsed.data);
 }

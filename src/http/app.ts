@@ -13,13 +13,23 @@ import { AdjustableClock, type Clock } from '../providers/clock/index.js';
 import { StripeGateway } from '../providers/stripe/index.js';
 import './deps.js';
 import { registerApiDocs } from './api-docs.js';
+import { registerAuth } from './auth/index.js';
 import { registerErrorHandling, replyToFrameworkError } from './error-handler.js';
 import { createLogger } from './logger.js';
 import { createHttpMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { adminWebhookRoutes } from './routes/admin-webhooks.js';
+import { checkoutSessionRoutes } from './routes/checkout-sessions.js';
+import { creatorRoutes } from './routes/creators.js';
+import { adminPaymentRoutes } from './routes/admin-payments.js';
+import { creatorBalanceRoutes } from './routes/creator-balance.js';
+import { cronRoutes } from './routes/cron.js';
 import { healthRoutes } from './routes/health.js';
+import { testClockRoutes } from './routes/test-clock.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { platformPaymentRoutes } from './routes/platform-payments.js';
 import { readinessRoutes } from './routes/readiness.js';
+import { stripeWebhookRoutes } from './routes/stripe-webhooks.js';
 
 /** The app with the zod type provider: route schemas are zod, handlers get typed input. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -36,6 +46,8 @@ export interface AppDependencies {
   clock?: Clock;
   /** Default: a gateway built from `config.stripe` (see `stripeGatewayFor`). */
   stripe?: StripeGateway;
+  /** Called after the test clock moves (the in-process sandbox applies what became due at once). */
+  afterClockAdvance?: () => void;
 }
 
 /** The gateway for a configuration: the key and base URL it names, else the local sandbox's default port. */
@@ -92,8 +104,18 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   registerErrorHandling(app);
 
   await registerApiDocs(app);
+  await registerAuth(app);
   await app.register(healthRoutes);
   await app.register(readinessRoutes, { database });
   await app.register(metricsRoutes, { registry: metrics.registry });
+  await app.register(creatorRoutes);
+  await app.register(stripeWebhookRoutes);
+  await app.register(adminWebhookRoutes);
+  await app.register(platformPaymentRoutes);
+  await app.register(checkoutSessionRoutes);
+  await app.register(creatorBalanceRoutes);
+  await app.register(adminPaymentRoutes);
+  await app.register(cronRoutes);
+  if (config.enableTestClock) await app.register(testClockRoutes, { afterAdvance: deps.afterClockAdvance });
   return app;
 }

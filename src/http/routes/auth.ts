@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { issueUserToken } from '../../services/auth/issue-user-token.js';
+import { logIn } from '../../services/auth/log-in.js';
+import { logOut } from '../../services/auth/log-out.js';
+import { findActiveUser, type ActiveUser } from '../../services/users/find-active-user.js';
+import type { App } from '../app.js';
+import { forbidden } from '../auth/auth-errors.js';
+import { loginRateLimit } from '../auth/rate-limits.js';
+import { requireRoles } from '../auth/require-roles.js';
+import { sessionOf } from '../auth/resolve-principal.js';
+import { errorReplySchema } from '../error-handler.js';
+
+export const userReplySchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['ADMIN', 'CREATOR']),
+  creatorId: z.string().nullable().describe('The creator profile of a CREATOR'),
+});
+
+export const principalReplySchema = z.object({
+  role: z.enum(['ADMIN', 'CREATOR', 'PLATFORM', 'CRON']),
+  actor: z.string().describe("As written in audit events: 'user:<id>', 'api_key:<id>' or 'cron'"),
+  userId: z.string().optional(),
+  creatorId: z.string().optional(),
+  apiKeyId: z.string().optional(),
+  via: z.enum(['api_key', 'session', 'token', 'cron_secret', 'cron_jwt']),
+});
+
+function userReply(user: ActiveUser): z.infer<typeof userReplySchema> {
+  return { id: user.id, email: user.email, name: user.name, role: user.role, creatorId: user.creatorId };
+}
+
+/**
+ * `/api/auth/*` (docs/auth.md): password login to an HttpOnly session cookie, who-am-I with the
+ * CSRF token, logout, and short-lived bearer tokens acting as a user for host platforms.
+ */
+export async function authRoutes(app: App): Promise<void> {
+  const { database, clock } = app.deps;
+  const settings = app.authSettings;
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { authentication: 'ignore', rateLimit: loginRateLimit },
+      schema: {
+        summary: 'Log in with email and password; sets the session cookie',
+        description:
+          'Sets an HttpOnly, SameSite=Lax cookie (Secure in production). Send the returned `csrfToken` as `x-csrf-token` on every cookie-authenticated request that is not a GET. ' +
+          'An unknown email and a wrong password get the same 401 INVALID_CREDENTIALS. At most 10 attempts a minute per address and email (429 RATE_LIMITED).',
+        tags: ['auth'],
+        body: z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }),
+        response: {
+          200: z.object({ user: userReplySchema, csrfToken: z.string(), expiresAt: z.string().describe('ISO 8601') }),
+          '4xx': errorReplySchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const session = await logIn(database.db, request.body, { clock, sessionTtlSeconds: settings.sessionTtlSeconds });
+      reply.setCookie(settings.cookie.name, session.sessionToken, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: settings.cookie.secure,
+        path: '/',
+        expires: session.expiresAt,
+      });
+      return { user: userReply(session.user), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      preHandler: requireRoles('ADMIN', 'CREATOR', 'PLATFORM', 'CRON'),
+      schema: {
+        summary: 'Who the credentials of this request belong to',
+        description: 'For a cookie session, also the `csrfToken` to send as `x-csrf-token` on mutations.',
+        tags: ['auth'],
+        response: {
+          200: z.object({
+            principal: principalReplySchema,
+            user: userReplySchema.optional(),
+            csrfToken: z.string().optional(),
+            sessionExpiresAt: z.string().optional(),
+          }),
+          '4xx': errorReplySchema,
+        },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      const session = sessionOf(request);
+      const user = session?.user ?? (principal.userId === undefined ? undefined : await findActiveUser(database.db, principal.userId));
+      return {
+        principal,
+        ...(user && { user: userReply(user) }),
+        ...(session && { csrfToken: session.csrfToken, sessionExpiresAt: session.expiresAt.toISOString() }),
+      };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      config: { authentication: 'lenient' },
+      schema: {
+        summary: 'End the cookie session and clear the cookie',
+        description: 'Needs `x-csrf-token` while the session is live. Idempotent: without a live session it just clears the cookie.',
+        tags: ['auth'],
+        response: { 204: z.null(), '4xx': errorReplySchema },
+      },
+    },
+    async (request, reply) => {
+      const session = sessionOf(request);
+      if (session) await logOut(database.db, session.token);
+      reply.clearCookie(settings.cookie.name, { path: '/', httpOnly: true, sameSite: 'lax', secure: settings.cookie.secure });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/auth/tokens',
+    {
+      preHandler: requireRoles('PLATFORM', 'ADMIN'),
+      schema: {
+        summary: 'A short-lived bearer token acting as a user (embedding the creator dashboard)',
+        description:
+          'API keys only (PLATFORM or ADMIN). A PLATFORM key may act only as CREATOR users. The token is an HS256 JWT; send it as `Authorization: Bearer <token>` until `expiresAt`.',
+        tags: ['auth'],
+        body: z.strictObject({ userId: z.string().min(1).max(100) }),
+        response: {
+          200: z.object({
+            token: z.string(),
+            tokenType: z.literal('Bearer'),
+            expiresAt: z.string().describe('ISO 8601'),
+            expiresIn: z.number().int().describe('Seconds'),
+            user: userReplySchema,
+          }),
+          '4xx': errorReplySchema,
+        },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      if (principal.via !== 'api_key' || (principal.role !== 'PLATFORM' && principal.role !== 'ADMIN')) {
+        throw forbidden('Only an API key (PLATFORM or ADMIN) can issue user tokens.');
+      }
+      const issued = await issueUserToken(
+        database.db,
+        { userId: request.body.userId, issuer: { role: principal.role, actor: principal.actor } },
+        { clock, secret: settings.sessionSecret, ttlSeconds: settings.userTokenTtlSeconds },
+      );
+      const expiresIn = Math.max(0, Math.floor((issued.expiresAt.getTime() - clock.now().getTime()) / 1000));
+      return { token: issued.token, tokenType: 'Bearer' as const, expiresAt: issued.expiresAt.toISOString(), expiresIn, user: userReply(issued.user) };
+    },
+  );
+}

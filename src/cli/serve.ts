@@ -5,6 +5,7 @@ import { runMigrations } from '../db/migrate.js';
 import { buildApp, type App } from '../http/app.js';
 import { createLogger } from '../http/logger.js';
 import { AdjustableClock } from '../providers/clock/index.js';
+import { jobs, startScheduler, type Scheduler } from '../jobs/index.js';
 import { connectStripe, type StripeConnection } from './stripe-connection.js';
 
 export interface StartServerOptions {
@@ -53,6 +54,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     app = await buildApp({ config, database, logger, clock, stripe: stripe.gateway, afterClockAdvance: () => sandbox?.processDueChanges() });
     const url = await app.listen({ host: config.http.host, port: config.http.port });
     await stripe.registerWebhookEndpoint(url);
+    const scheduler: Scheduler = await startScheduler({ jobs, context: { config, database, clock, stripe: stripe.gateway }, logger });
     logger.info({ url, database: database.description }, `Payouts is listening on ${url}`);
     const connection = stripe;
 
@@ -64,6 +66,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       (closing ??= (async () => {
         try {
           await started.close(); // stops listening; in-flight requests finish first
+          await scheduler.stop();
         } finally {
           await connection.close().catch((error: unknown) => logger.error({ err: error }, 'Stopping the Stripe sandbox failed'));
           await database.close();

@@ -30,7 +30,7 @@ describe(`verifyLedger on ${testDatabaseKind}`, () => {
   it('passes on a consistent ledger', async () => {
     const verification = await verifyLedger(database.db);
     expect(verification.ok).toBe(true);
-    expect(formatLedgerVerification(verification)).toMatch(/all 7 invariants hold/);
+    expect(formatLedgerVerification(verification)).toMatch(/all 8 invariants hold/);
   });
 
   it('reports a corrupted balance row, naming the account and both figures', async () => {
@@ -40,7 +40,7 @@ describe(`verifyLedger on ${testDatabaseKind}`, () => {
     const failed = verification.checks.filter((c) => !c.ok);
     expect(failed.map((c) => c.name)).toEqual(['balance table equals the sum of postings']);
     expect(failed[0]?.failures).toEqual(['creator:v1:held:eur: balance table says 905, postings say 900']);
-    expect(formatLedgerVerification(verification)).toMatch(/FAILED: 1 of 7/);
+    expect(formatLedgerVerification(verification)).toMatch(/FAILED: 1 of 8/);
     await database.db.execute(sql`update ledger_balances set balance = balance - 5 where account_code = 'creator:v1:held:eur'`);
   });
 
@@ -50,6 +50,14 @@ describe(`verifyLedger on ${testDatabaseKind}`, () => {
     expect(names).toContain('accounts that may not go negative are not negative');
     await database.db.execute(sql`update ledger_balances set balance = 900 where account_code = 'creator:v1:held:eur'`);
     expect((await verifyLedger(database.db)).ok).toBe(true);
+  });
+
+  it('reports a posting whose account is gone (postings carry no foreign key)', async () => {
+    await database.db.execute(sql`insert into ledger_postings (entry_id, account_code, currency, amount) values (1, 'creator:ghost:held:eur', 'eur', 5)`);
+    const failed = (await verifyLedger(database.db)).checks.filter((c) => !c.ok);
+    expect(failed.find((c) => c.name === 'every posting belongs to an entry and an account')?.failures).toEqual([
+      expect.stringMatching(/^posting \d+ refers to no account \(creator:ghost:held:eur\)$/),
+    ]);
   });
 
   it('keeps entries and postings append-only', async () => {

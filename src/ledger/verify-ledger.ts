@@ -28,6 +28,16 @@ interface CheckDefinition {
  */
 const checks: CheckDefinition[] = [
   {
+    name: 'every posting belongs to an entry and an account',
+    query: sql`select p.id::text as id, p.entry_id::text as entry_id, p.account_code,
+                      (e.id is null) as no_entry, (a.code is null) as no_account
+               from ledger_postings p
+               left join ledger_entries e on e.id = p.entry_id
+               left join ledger_accounts a on a.code = p.account_code
+               where e.id is null or a.code is null`,
+    describe: (r) => `posting ${r.id} refers to ${r.no_entry ? `no entry (${r.entry_id})` : `no account (${r.account_code})`}`,
+  },
+  {
     name: 'every entry has at least two postings',
     query: sql`select e.idempotency_key as key, count(p.id)::int as n
                from ledger_entries e left join ledger_postings p on p.entry_id = e.id

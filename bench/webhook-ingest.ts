@@ -1,0 +1,286 @@
+/**
+ * Webhook ingestion benchmark (issue 4): the real service, started in-process on a random
+ * loopback port, receives signed `payment_intent.succeeded` events over HTTP from C concurrent
+ * keep-alive clients; each event records a payment (fee split, ledger entry, audit event, outbox
+ * message). Prints events/s and p50/p99 latency per database, then checks that every event made
+ * exactly one payment, the ledger verifies, and no event failed. See bench/README.md.
+ *
+ *   npx tsx bench/webhook-ingest.ts [--events N] [--pglite-events N] [--clients C] [--creators N] [--db postgres|pglite|both] [--log-level warn|info]
+ */
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { sql } from 'drizzle-orm';
+import { startServer, type RunningServer } from '../src/cli/serve.js';
+import { loadConfig } from '../src/config/config.js';
+import type { Database } from '../src/db/database.js';
+import { formatLedgerVerification, verifyLedger } from '../src/ledger/index.js';
+import { systemClock } from '../src/providers/clock/index.js';
+import { createUser } from '../src/services/users/create-user.js';
+import { runConcurrently, type RunMeasurement } from './run-concurrently.js';
+import { createScratchDatabase, type BenchDatabaseKind, type ScratchDatabase } from './scratch-database.js';
+import { formatWaits, watchServer, type ServerDiagnostics } from './server-diagnostics.js';
+
+const DEFAULT_EVENTS = 20_000;
+/**
+ * PGlite runs every transaction in this process, one at a time (the session multiplexer), and
+ * shares the CPU with the HTTP server and the clients: a smaller default keeps the default run
+ * within a few minutes. Printed in the header; `--pglite-events` overrides it.
+ */
+const DEFAULT_PGLITE_EVENTS = 5_000;
+const WARM_UP_EVENTS = 500;
+const SECRET = 'whsec_bench_webhook_ingest_secret';
+const CURRENCY = 'eur';
+
+interface CliOptions {
+  events?: number;
+  pgliteEvents?: number;
+  clients: number;
+  creators: number;
+  db: 'postgres' | 'pglite' | 'both';
+  logLevel: 'warn' | 'info';
+}
+
+interface RunResult {
+  kind: BenchDatabaseKind;
+  events: number;
+  measurement: RunMeasurement;
+  server?: ServerDiagnostics | undefined;
+  checks: Array<{ name: string; ok: boolean; detail: string }>;
+  load: number;
+}
+
+const abort = new AbortController();
+
+function positiveInteger(value: string): number {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+/** `Stripe-Signature` as Stripe computes it: `t=<unix seconds>,v1=HMAC-SHA256(secret, "<t>.<body>")`. */
+function stripeSignature(body: string, secret: string): string {
+  const t = Math.floor(Date.now() / 1000);
+  const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+  return `t=${t},v1=${v1}`;
+}
+
+/** A `payment_intent.succeeded` event as Stripe sends it (the fields the handler reads, and a few more). */
+function paymentIntentSucceeded(run: string, index: number, creatorId: string): string {
+  const amount = 500 + ((index * 7919) % 99_500); // 5.00 … 999.99 EUR
+  const created = Math.floor(Date.now() / 1000);
+  return JSON.stringify({
+    id: `evt_${run}_${index}`,
+    object: 'event',
+    api_version: '2025-01-27.acacia',
+    type: 'payment_intent.succeeded',
+    created,
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    data: {
+      object: {
+        id: `pi_${run}_${index}`,
+        object: 'payment_intent',
+        amount,
+        amount_received: amount,
+        currency: CURRENCY,
+        status: 'succeeded',
+        created,
+        latest_charge: `ch_${run}_${index}`,
+        receipt_email: null,
+        transfer_data: null,
+        metadata: { creatorId, bookingId: `bk_${run}_${index}` },
+      },
+    },
+  });
+}
+
+/** POST one body and resolve with the status and the answer; keep-alive through `agent`. */
+function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'stripe-signature': stripeSignature(body, SECRET) },
+        timeout: 30_000,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('request timed out after 30 s')));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function createCreators(database: Database, count: number, run: string): Promise<string[]> {
+  const context = { config: loadConfig({}), clock: systemClock };
+  const ids: string[] = new Array<string>(count);
+  await runConcurrently({
+    label: 'creators',
+    count,
+    writers: 4,
+    signal: abort.signal,
+    work: async (i) => {
+      const { creator } = await database.db.transaction((tx) =>
+        createUser(tx, { email: `creator-${run}-${i}@bench.example`, name: `Creator ${i}`, role: 'CREATOR', creator: {}, actor: 'system:bench' }, context),
+      );
+      if (!creator) throw new Error('createUser returned no creator');
+      ids[i] = creator.id;
+    },
+  });
+  return ids;
+}
+
+/** The database the server will own: a scratch PostgreSQL database, or a temporary PGlite directory. */
+async function prepareDatabase(kind: BenchDatabaseKind): Promise<{ env: Record<string, string>; scratch?: ScratchDatabase; cleanUp: () => Promise<void> }> {
+  if (kind === 'postgres') {
+    // Migrated by the scratch helper; its own small pool creates the creators and checks the end state.
+    const scratch = await createScratchDatabase('postgres', 4);
+    return { env: { DATABASE_URL: scratch.database.connectionString }, scratch, cleanUp: () => scratch.drop() };
+  }
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'payouts-bench-webhooks-'));
+  return { env: { DATA_DIR: dataDir }, cleanUp: async () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+async function runOne(kind: BenchDatabaseKind, events: number, options: CliOptions): Promise<RunResult> {
+  const prepared = await prepareDatabase(kind);
+  let server: RunningServer | undefined;
+  try {
+    const config = loadConfig({
+      ...prepared.env,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: options.logLevel,
+      STRIPE_WEBHOOK_SECRET: SECRET,
+      STRIPE_SANDBOX_PORT: '0',
+      DEMO: 'false',
+    });
+    server = await startServer(config, { handleSignals: false });
+    // PGlite: the server owns the data directory; everything else goes through its pool.
+    const database = prepared.scratch?.database ?? server.database;
+    const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+
+    const creatorIds = await createCreators(database, options.creators, run);
+    const url = new URL('/api/webhooks/stripe', server.url);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: options.clients, maxFreeSockets: options.clients });
+    const send = async (tag: string, index: number) => {
+      const body = paymentIntentSucceeded(`${run}${tag}`, index, creatorIds[index % creatorIds.length]!);
+      const answer = await post(agent, url, body);
+      if (answer.status !== 200 || answer.text !== '{"received":true}') throw new Error(`event ${index}: HTTP ${answer.status} ${answer.text}`);
+    };
+    try {
+      // Opens the keep-alive connections and the server's pool, and warms the JIT; not timed, but checked below.
+      await runConcurrently({ label: `${kind} warm-up`, count: WARM_UP_EVENTS, writers: options.clients, signal: abort.signal, work: (i) => send('w', i) });
+      const watch = kind === 'postgres' ? await watchServer(database.connectionString) : undefined;
+      let measurement: RunMeasurement;
+      try {
+        measurement = await runConcurrently({
+          label: `${kind} webhooks ×${options.clients}`,
+          count: events,
+          writers: options.clients,
+          progress: process.stderr,
+          signal: abort.signal,
+          work: (i) => send('', i),
+        });
+      } catch (error) {
+        await watch?.stop(0).catch(() => undefined);
+        throw error;
+      }
+      const diagnostics = await watch?.stop(events);
+      const load = os.loadavg()[0] ?? 0;
+      const checks = await checkEndState(database, events + WARM_UP_EVENTS);
+      return { kind, events, measurement, server: diagnostics, checks, load };
+    } finally {
+      agent.destroy();
+    }
+  } finally {
+    await server?.close();
+    await prepared.cleanUp();
+  }
+}
+
+/** Every event stored once and completed, one payment each, and a ledger that verifies. */
+async function checkEndState(database: Database, expected: number): Promise<RunResult['checks']> {
+  const counts = await database.db.execute<{ payments: number; events: number; completed: number; failed: number; duplicates: number; entries: number; outbox: number; audit: number }>(sql`
+    select (select count(*)::int from payments) as payments,
+           (select count(*)::int from webhook_events) as events,
+           (select count(*)::int from webhook_events where status = 'completed') as completed,
+           (select count(*)::int from webhook_events where status = 'failed') as failed,
+           (select coalesce(sum(duplicates), 0)::int from webhook_events) as duplicates,
+           (select count(*)::int from ledger_entries where kind = 'payment.received') as entries,
+           (select count(*)::int from outbox_messages where topic = 'payment.received') as outbox,
+           (select count(*)::int from audit_events where action = 'payment.recorded') as audit`);
+  const c = counts.rows[0]!;
+  const verification = await verifyLedger(database.db);
+  const equal = (name: string, actual: number) => ({ name, ok: actual === expected, detail: `${actual.toLocaleString('en-US')} (expected ${expected.toLocaleString('en-US')})` });
+  return [
+    equal('payments', c.payments),
+    equal('webhook events stored', c.events),
+    equal('webhook events completed', c.completed),
+    { name: 'webhook events failed', ok: c.failed === 0, detail: String(c.failed) },
+    { name: 'duplicates counted', ok: c.duplicates === 0, detail: String(c.duplicates) },
+    equal('ledger entries payment.received', c.entries),
+    equal('audit events payment.recorded', c.audit),
+    equal('outbox messages payment.received', c.outbox),
+    { name: 'verifyLedger', ok: verification.ok, detail: verification.ok ? 'ok' : formatLedgerVerification(verification) },
+  ];
+}
+
+function report(results: RunResult[], options: CliOptions): void {
+  console.log('');
+  console.log('| database | events | clients | events/s | p50 ms | p99 ms | max ms | client+server CPU µs/event | load |');
+  console.log('|:--|--:|--:|--:|--:|--:|--:|--:|--:|');
+  for (const r of results) {
+    const m = r.measurement;
+    console.log(
+      `| ${r.kind} | ${r.events.toLocaleString('en-US')} | ${options.clients} | ${Math.round(m.perSecond).toLocaleString('en-US')} | ${m.p50Ms.toFixed(2)} | ${m.p99Ms.toFixed(2)} | ${m.maxMs.toFixed(1)} | ${Math.round(m.clientCpuUsPerOp)} | ${r.load.toFixed(2)} |`,
+    );
+  }
+  for (const r of results) {
+    if (r.server) console.log(`${r.kind}: WAL ${Math.round(r.server.walBytesPerTx)} B/event; backends: ${formatWaits(r.server)}`);
+    for (const check of r.checks) console.log(`${r.kind}: ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = new Command()
+    .name('webhook-ingest')
+    .description('Signed payment_intent.succeeded webhooks per second through the real service')
+    .option('--events <n>', `events per run (default ${DEFAULT_EVENTS.toLocaleString('en-US')} on PostgreSQL)`, positiveInteger)
+    .option('--pglite-events <n>', `events on PGlite (default --events if given, else ${DEFAULT_PGLITE_EVENTS.toLocaleString('en-US')})`, positiveInteger)
+    .option('--clients <n>', 'concurrent HTTP clients (keep-alive connections)', positiveInteger, 32)
+    .option('--creators <n>', 'creators the payments are spread over', positiveInteger, 1_000)
+    .addOption(new Option('--db <kind>', 'which database').choices(['postgres', 'pglite', 'both']).default('postgres'))
+    .addOption(new Option('--log-level <level>', "the service's LOG_LEVEL (info logs every request)").choices(['warn', 'info']).default('warn'))
+    .parse()
+    .opts<CliOptions>();
+
+  process.once('SIGINT', () => abort.abort());
+  const kinds: BenchDatabaseKind[] = options.db === 'both' ? ['postgres', 'pglite'] : [options.db];
+  const eventsFor = (kind: BenchDatabaseKind) => (kind === 'pglite' ? (options.pgliteEvents ?? options.events ?? DEFAULT_PGLITE_EVENTS) : (options.events ?? DEFAULT_EVENTS));
+  console.log(
+    `webhook ingestion: ${kinds.map((k) => `${k} ${eventsFor(k).toLocaleString('en-US')} events`).join(', ')}; ${options.clients} clients; ` +
+      `${options.creators.toLocaleString('en-US')} creators; LOG_LEVEL=${options.logLevel}; ${os.cpus().length} CPUs; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  const results: RunResult[] = [];
+  for (const kind of kinds) results.push(await runOne(kind, eventsFor(kind), options));
+  report(results, options);
+  if (results.some((r) => r.checks.some((c) => !c.ok))) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

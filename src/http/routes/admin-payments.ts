@@ -9,7 +9,7 @@ export async function adminPaymentRoutes(app: App): Promise<void> {
   app.patch(
     '/api/admin/payments/:id',
     {
-      preHandler: requireRoles('ADMIN'),
+      preValidation: requireRoles('ADMIN'),
       schema: {
         summary: 'Stop (or allow again) the release and automatic transfer of one payment (seed 004 disputeRequested)',
         tags: ['admin'],

@@ -57,7 +57,7 @@ export async function adminWebhookRoutes(app: App): Promise<void> {
   app.get(
     '/api/admin/webhooks',
     {
-      preHandler: requireRoles('ADMIN'),
+      preValidation: requireRoles('ADMIN'),
       schema: {
         summary: 'Stored Stripe webhook events, newest first, with processing statistics',
         description: '`stats` covers every stored event (events are kept `WEBHOOK_RETENTION_DAYS`), whatever the filters.',
@@ -80,7 +80,7 @@ export async function adminWebhookRoutes(app: App): Promise<void> {
   app.get(
     '/api/admin/webhooks/:id',
     {
-      preHandler: requireRoles('ADMIN'),
+      preValidation: requireRoles('ADMIN'),
       schema: {
         summary: 'One stored webhook event, with its payload',
         tags: ['admin', 'webhooks'],
@@ -96,7 +96,7 @@ export async function adminWebhookRoutes(app: App): Promise<void> {
   app.post(
     '/api/admin/webhooks/:id/retry',
     {
-      preHandler: requireRoles('ADMIN'),
+      preValidation: requireRoles('ADMIN'),
       schema: {
         summary: 'Run a failed (or ignored) webhook event again from its stored payload',
         description:

@@ -72,7 +72,7 @@ export async function authRoutes(app: App): Promise<void> {
   app.get(
     '/api/auth/me',
     {
-      preHandler: requireRoles('ADMIN', 'CREATOR', 'PLATFORM', 'CRON'),
+      preValidation: requireRoles('ADMIN', 'CREATOR', 'PLATFORM', 'CRON'),
       schema: {
         summary: 'Who the credentials of this request belong to',
         description: 'For a cookie session, also the `csrfToken` to send as `x-csrf-token` on mutations.',
@@ -122,7 +122,7 @@ export async function authRoutes(app: App): Promise<void> {
   app.post(
     '/api/auth/tokens',
     {
-      preHandler: requireRoles('PLATFORM', 'ADMIN'),
+      preValidation: requireRoles('PLATFORM', 'ADMIN'),
       schema: {
         summary: 'A short-lived bearer token acting as a user (embedding the creator dashboard)',
         description:

@@ -49,7 +49,7 @@ export async function checkoutSessionRoutes(app: App): Promise<void> {
     '/api/checkout/sessions',
     {
       config: moneyRouteRateLimit,
-      preHandler: requireRoles('PLATFORM'),
+      preValidation: requireRoles('PLATFORM'),
       schema: {
         summary: 'Open a Stripe Checkout session for a booking',
         description:
@@ -103,7 +103,7 @@ export async function checkoutSessionRoutes(app: App): Promise<void> {
     '/api/checkout/sessions/:id/booking-failed',
     {
       config: moneyRouteRateLimit,
-      preHandler: requireRoles('PLATFORM'),
+      preValidation: requireRoles('PLATFORM'),
       schema: {
         summary: 'The booking could not be created after payment: refund the customer',
         description:
@@ -112,7 +112,7 @@ export async function checkoutSessionRoutes(app: App): Promise<void> {
           '409 CHECKOUT_SESSION_NOT_PAID; 409 PAYMENT_NOT_REFUNDABLE once the creator\'s share has left (PROCESSING, PAID, destination charge).',
         tags: ['checkout'],
         params: z.object({ id: z.string().min(1).max(255).describe('Checkout session id, cs_…') }),
-        body: z.strictObject({ reason: z.string().trim().min(1).max(500).optional().describe('Why the booking failed, for the audit trail') }).optional(),
+        body: z.strictObject({ reason: z.string().trim().min(1).max(500).optional().describe('Why the booking failed, for the audit trail') }).nullish(),
         response: {
           200: z.object({
             payment: paymentResource,

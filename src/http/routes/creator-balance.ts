@@ -22,7 +22,7 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
   app.get(
     '/api/payouts/request',
     {
-      preHandler: requireRoles('CREATOR', 'ADMIN'),
+      preValidation: requireRoles('CREATOR', 'ADMIN'),
       schema: {
         summary: "A creator's balances and the payments behind them (seed 000)",
         tags: ['creator'],
@@ -68,7 +68,7 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
   app.get(
     '/api/payments',
     {
-      preHandler: requireRoles('CREATOR', 'ADMIN'),
+      preValidation: requireRoles('CREATOR', 'ADMIN'),
       schema: {
         summary: 'Payments, newest first: a creator sees their own; an admin all, or one creator’s',
         tags: ['creator'],

@@ -56,7 +56,7 @@ export async function creatorRoutes(app: App): Promise<void> {
   app.post(
     '/api/creators',
     {
-      preHandler: requireRoles('PLATFORM', 'ADMIN'),
+      preValidation: requireRoles('PLATFORM', 'ADMIN'),
       schema: {
         summary: 'Create a creator: the CREATOR user, its payout profile and its Stripe connected account',
         description:

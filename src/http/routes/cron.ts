@@ -27,7 +27,7 @@ export async function cronRoutes(app: App): Promise<void> {
   app.post(
     '/api/cron/:job',
     {
-      preHandler: requireRoles('CRON', 'ADMIN'),
+      preValidation: requireRoles('CRON', 'ADMIN'),
       schema: { summary: 'Run one scheduled job now', tags: ['cron'], params: z.object({ job: z.string() }), response: { 200: jobReport, '4xx': errorReplySchema } },
     },
     async (request) => run(request.params.job, request.principal!.actor),
@@ -36,7 +36,7 @@ export async function cronRoutes(app: App): Promise<void> {
   app.post(
     '/api/payouts/update-status',
     {
-      preHandler: requireRoles('CRON', 'ADMIN'),
+      preValidation: requireRoles('CRON', 'ADMIN'),
       schema: { summary: 'Release due holds: HELD → READY (seed 000 cron)', tags: ['cron'], response: { 200: jobReport, '4xx': errorReplySchema } },
     },
     async (request) => run('release-holds', request.principal!.actor),

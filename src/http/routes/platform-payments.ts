@@ -38,7 +38,7 @@ export async function platformPaymentRoutes(app: App): Promise<void> {
     '/api/payments',
     {
       config: moneyRouteRateLimit,
-      preHandler: requireRoles('PLATFORM', 'ADMIN'),
+      preValidation: requireRoles('PLATFORM', 'ADMIN'),
       schema: {
         summary: 'Record a payment made outside Stripe webhooks (idempotent on externalId)',
         description:

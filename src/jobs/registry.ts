@@ -1,9 +1,10 @@
 import { AppError } from '../domain/errors/index.js';
 import type { JobDefinition } from './job.js';
 import { releaseHoldsJob } from './release-holds.js';
+import { cleanupWebhooksJob, retryWebhooksJob } from './webhook-jobs.js';
 
 /** Every scheduled sweep of DESIGN.md §7 that exists so far. */
-export const jobs: readonly JobDefinition[] = [releaseHoldsJob];
+export const jobs: readonly JobDefinition[] = [releaseHoldsJob, retryWebhooksJob, cleanupWebhooksJob];
 
 export function findJob(name: string): JobDefinition {
   const job = jobs.find((j) => j.name === name);

@@ -42,6 +42,27 @@ describe(`the built-in scheduler (pg-boss) on ${testDatabaseKind}`, () => {
     }
     expect(status).toBe('READY');
     const { rows } = await database.pool.query<{ name: string; cron: string }>('select name, cron from pgboss.schedule order by name');
-    expect(rows).toEqual([{ name: 'release-holds', cron: '0 * * * *' }]);
+    expect(rows).toEqual([
+      { name: 'cleanup-webhooks', cron: '30 3 * * 0' },
+      { name: 'release-holds', cron: '0 * * * *' },
+      { name: 'retry-webhooks', cron: '* * * * *' },
+    ]);
+  });
+});
+
+describe(`webhook jobs on ${testDatabaseKind}`, () => {
+  it('deletes only events older than the retention period', async () => {
+    const { cleanupWebhooksJob } = await import('./webhook-jobs.js');
+    const { webhookEvents } = await import('../db/schema/index.js');
+    const old = new Date(clock.now().getTime() - 31 * 86_400_000);
+    await database.db.insert(webhookEvents).values([
+      { id: 'evt_old', type: 'x', status: 'completed', payload: {}, receivedAt: old },
+      { id: 'evt_new', type: 'x', status: 'completed', payload: {}, receivedAt: clock.now() },
+    ]);
+    const stripe = new StripeGateway({ secretKey: 'sk_test_unused', apiBase: 'http://127.0.0.1:9', webhookSecrets: [] });
+    const outcome = await cleanupWebhooksJob.run({ config, clock, stripe, database, actor: 'test' });
+    expect(outcome.updatedCount).toBe(1);
+    const left = await database.db.select({ id: webhookEvents.id }).from(webhookEvents);
+    expect(left.map((e) => e.id)).toEqual(['evt_new']);
   });
 });

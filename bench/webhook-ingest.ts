@@ -5,7 +5,7 @@
  * message). Prints events/s and p50/p99 latency per database, then checks that every event made
  * exactly one payment, the ledger verifies, and no event failed. See bench/README.md.
  *
- *   npx tsx bench/webhook-ingest.ts [--events N] [--pglite-events N] [--clients C] [--creators N] [--db postgres|pglite|both] [--log-level warn|info]
+ *   npx tsx bench/webhook-ingest.ts [--events N] [--pglite-events N] [--clients C] [--creators N] [--db postgres|pglite|both] [--pool N] [--log-level warn|info]
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,6 +42,7 @@ interface CliOptions {
   creators: number;
   db: 'postgres' | 'pglite' | 'both';
   logLevel: 'warn' | 'info';
+  pool?: number;
 }
 
 interface RunResult {
@@ -167,7 +168,7 @@ async function runOne(kind: BenchDatabaseKind, events: number, options: CliOptio
       STRIPE_SANDBOX_PORT: '0',
       DEMO: 'false',
     });
-    server = await startServer(config, { handleSignals: false });
+    server = await startServer(config, { handleSignals: false, ...(options.pool ? { poolSize: options.pool } : {}) });
     // PGlite: the server owns the data directory; everything else goes through its pool.
     const database = prepared.scratch?.database ?? server.database;
     const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
@@ -263,6 +264,7 @@ async function main(): Promise<void> {
     .option('--clients <n>', 'concurrent HTTP clients (keep-alive connections)', positiveInteger, 32)
     .option('--creators <n>', 'creators the payments are spread over', positiveInteger, 1_000)
     .addOption(new Option('--db <kind>', 'which database').choices(['postgres', 'pglite', 'both']).default('postgres'))
+    .option('--pool <n>', "connections in the service's database pool (default: the service's own, 10 on PostgreSQL)", positiveInteger)
     .addOption(new Option('--log-level <level>', "the service's LOG_LEVEL (info logs every request)").choices(['warn', 'info']).default('warn'))
     .parse()
     .opts<CliOptions>();
@@ -272,7 +274,7 @@ async function main(): Promise<void> {
   const eventsFor = (kind: BenchDatabaseKind) => (kind === 'pglite' ? (options.pgliteEvents ?? options.events ?? DEFAULT_PGLITE_EVENTS) : (options.events ?? DEFAULT_EVENTS));
   console.log(
     `webhook ingestion: ${kinds.map((k) => `${k} ${eventsFor(k).toLocaleString('en-US')} events`).join(', ')}; ${options.clients} clients; ` +
-      `${options.creators.toLocaleString('en-US')} creators; LOG_LEVEL=${options.logLevel}; ${os.cpus().length} CPUs; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      `${options.creators.toLocaleString('en-US')} creators; LOG_LEVEL=${options.logLevel}; pool ${options.pool ?? 'default'}; ${os.cpus().length} CPUs; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   );
   const results: RunResult[] = [];
   for (const kind of kinds) results.push(await runOne(kind, eventsFor(kind), options));

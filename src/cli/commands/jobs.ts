@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
-import { openDatabase } from '../../db/database.js';
 import { findJob, jobs, runJob } from '../../jobs/index.js';
 import { systemClock } from '../../providers/clock/index.js';
 import type { CliContext } from '../cli-context.js';
+import { openMigratedDatabase } from '../open-migrated-database.js';
 
 /**
  * `payouts jobs list` and `payouts jobs run <job>`: a scheduled sweep, once, now (the same code
@@ -24,7 +24,7 @@ export function registerJobsCommand(program: Command, context: CliContext): void
     .action(async (name: string) => {
       const job = findJob(name);
       const config = loadConfig(context.env);
-      const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, whenLocked: 'share' });
+      const database = await openMigratedDatabase(config);
       try {
         const { stripeGatewayFor } = await import('../../http/app.js');
         const report = await runJob(job, { config, database, clock: systemClock, stripe: stripeGatewayFor(config), actor: 'cli' });

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
-import { openDatabase } from '../../db/database.js';
-import { migrationStatus } from '../../db/migrate.js';
-import { AppError } from '../../domain/errors/index.js';
 import { formatLedgerVerification, verifyLedger } from '../../ledger/verify-ledger.js';
 import type { CliContext } from '../cli-context.js';
+import { openMigratedDatabase } from '../open-migrated-database.js';
 
 /**
  * `payouts verify`: check every ledger invariant (DESIGN.md §3) over the whole database, read-only.
@@ -16,16 +14,8 @@ export function registerVerifyCommand(program: Command, context: CliContext): vo
     .description('check the ledger invariants; exit 1 with a report when any fails')
     .action(async () => {
       const config = loadConfig(context.env);
-      const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, whenLocked: 'share' });
+      const database = await openMigratedDatabase(config);
       try {
-        const status = await migrationStatus(database);
-        if (!status.upToDate) {
-          throw new AppError(
-            'MIGRATIONS_PENDING',
-            `${database.description} has ${status.applied} of ${status.expected} migrations applied; run \`payouts migrate\` first.`,
-            { kind: 'conflict' },
-          );
-        }
         const verification = await verifyLedger(database.db);
         context.out(formatLedgerVerification(verification));
         context.exitCode = verification.ok ? 0 : 1;

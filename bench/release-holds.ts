@@ -20,7 +20,7 @@ const { values } = parseArgs({
     'pglite-payments': { type: 'string', default: '100000' },
     creators: { type: 'string', default: '10000' },
     db: { type: 'string', default: 'both' },
-    batch: { type: 'string', default: '20000' },
+    batch: { type: 'string', default: '50000' },
   },
 });
 const creators = Number(values.creators);

@@ -44,7 +44,7 @@ export const payments = pgTable(
     uniqueIndex('payments_booking_unique').on(t.bookingId).where(sql`${t.bookingId} is not null`),
     index('payments_creator_idx').on(t.creatorId, t.createdAt),
     // The release sweep's index: only HELD rows, by due date.
-    index('payments_release_due_idx').on(t.payoutReleaseDate).where(sql`${t.status} = 'HELD'`),
+    index('payments_release_due_idx').on(t.payoutReleaseDate, t.id).where(sql`${t.status} = 'HELD'`),
     check('payments_amounts', sql`${t.amount} > 0 and ${t.feeAmount} >= 0 and ${t.creatorAmount} >= 0 and ${t.feeAmount} + ${t.creatorAmount} = ${t.amount}`),
   ],
 );

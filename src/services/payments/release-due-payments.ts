@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.js';
+import { creators, users } from '../../db/schema/index.js';
 import { newId } from '../../domain/ids.js';
 import { creatorAccount, postBatch, type LedgerEntryInput } from '../../ledger/index.js';
 import type { Actor, ServiceContext } from '../context.js';
@@ -26,31 +27,41 @@ export interface ReleaseResult {
  * batch is one UPDATE that claims its rows with `FOR UPDATE SKIP LOCKED` (so two instances
  * running it at once share the work and release each payment once), one `postBatch` with an
  * entry per creator and currency, and one INSERT of the audit events — one transaction per batch.
+ * Batches walk the partial index on (release date, id) from where the previous one stopped, so a
+ * batch does not wade through the index entries its predecessors left behind (measured: without
+ * the cursor, 1,000,000 releases slowed from 22,000/s to 8,000/s).
  */
 export async function releaseDuePayments(
   db: Db,
   options: { actor: Actor; batchSize?: number; listLimit?: number },
   context: Pick<ServiceContext, 'clock'>,
 ): Promise<ReleaseResult> {
-  const batchSize = options.batchSize ?? 20_000;
+  const batchSize = options.batchSize ?? 50_000;
   const listLimit = options.listLimit ?? 100;
   const now = context.clock.now();
-  const listed: ReleasedPayment[] = [];
+  const listed: Omit<ReleasedPayment, 'creatorName'>[] = [];
   let updatedCount = 0;
+  let after: { releaseDate: string; id: string } | undefined;
   for (;;) {
     const released = await db.transaction(async (tx) => {
-      const { rows } = await tx.execute<{ id: string; creator_id: string; creator_name: string; creator_amount: bigint; currency: string; payout_release_date: Date | string }>(sql`
+      const { rows } = await tx.execute<{ id: string; creator_id: string; creator_amount: bigint; currency: string; payout_release_date: Date | string; last_date: string; last_id: string }>(sql`
         with due as (
-          select id from payments
+          select id, payout_release_date from payments
           where status = 'HELD' and payout_release_date <= ${now.toISOString()}::timestamptz and not dispute_requested
+            ${after ? sql`and (payout_release_date, id) > (${after.releaseDate}::timestamptz, ${after.id})` : sql``}
           order by payout_release_date, id
           limit ${batchSize}
           for update skip locked
+        ),
+        -- The batch's last row in index order (the database's collation, not JavaScript's).
+        last as (select payout_release_date, id from due order by payout_release_date desc, id desc limit 1),
+        released as (
+          update payments p set status = 'READY', released_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
+          from due where p.id = due.id
+          returning p.id, p.creator_id, p.creator_amount, p.currency, p.payout_release_date
         )
-        update payments p set status = 'READY', released_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
-        from due where p.id = due.id
-        returning p.id, p.creator_id, p.creator_amount, p.currency, p.payout_release_date,
-          (select u.name from creators c join users u on u.id = c.user_id where c.id = p.creator_id) as creator_name`);
+        select released.*, to_char(last.payout_release_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as last_date, last.id as last_id
+        from released cross join last`);
       if (rows.length === 0) return rows;
 
       const groups = new Map<string, { creatorId: string; currency: string; total: bigint; paymentIds: string[] }>();
@@ -85,16 +96,20 @@ export async function releaseDuePayments(
     updatedCount += released.length;
     for (const row of released) {
       if (listed.length >= listLimit) break;
-      listed.push({
-        id: row.id,
-        creatorId: row.creator_id,
-        creatorName: row.creator_name,
-        amount: BigInt(row.creator_amount),
-        currency: row.currency,
-        releaseDate: new Date(row.payout_release_date),
-      });
+      listed.push({ id: row.id, creatorId: row.creator_id, amount: BigInt(row.creator_amount), currency: row.currency, releaseDate: new Date(row.payout_release_date) });
     }
     if (released.length < batchSize) break;
+    // The next batch starts after this one's last row.
+    after = { releaseDate: released[0]!.last_date, id: released[0]!.last_id };
   }
-  return { updatedCount, payments: listed };
+  return { updatedCount, payments: await withCreatorNames(db, listed) };
+}
+
+/** Names for the (at most `listLimit`) payments the report lists, in one query. */
+async function withCreatorNames(db: Db, listed: Omit<ReleasedPayment, 'creatorName'>[]): Promise<ReleasedPayment[]> {
+  if (listed.length === 0) return [];
+  const ids = [...new Set(listed.map((p) => p.creatorId))];
+  const rows = await db.select({ id: creators.id, name: users.name }).from(creators).innerJoin(users, sql`${users.id} = ${creators.userId}`).where(inArray(creators.id, ids));
+  const names = new Map(rows.map((r) => [r.id, r.name]));
+  return listed.map((p) => ({ ...p, creatorName: names.get(p.creatorId) ?? '' }));
 }

@@ -19,6 +19,8 @@ export interface StartServerOptions {
   handleSignals?: boolean;
   /** How long in-flight requests get to finish after a signal (default 10 s). */
   shutdownTimeoutMs?: number;
+  /** Connections in the service's database pool (default: `openDatabase`'s). A benchmark sizes it to its clients. */
+  poolSize?: number;
 }
 
 export interface RunningServer {
@@ -42,7 +44,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, whenLocked: 'refuse' });
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, whenLocked: 'refuse', poolSize: options.poolSize });
   let app: App | undefined;
   let stripe: StripeConnection | undefined;
   try {

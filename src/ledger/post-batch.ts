@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbExecutor } from '../db/database.js';
 import { AppError } from '../domain/errors/index.js';
 import { translateLedgerError } from './post-entry.js';
-import { validateEntry, type LedgerEntryInput } from './validate-entry.js';
+import { postingsPayload, validateEntry, type LedgerEntryInput } from './validate-entry.js';
 
 /**
  * Post many entries in one round trip (the `ledger_post_batch` SQL function), for sweeps that
@@ -25,14 +25,7 @@ export async function postBatch(tx: DbExecutor, entries: LedgerEntryInput[]): Pr
       d: entry.description ?? null,
       m: entry.metadata ?? {},
       e: entry.effectiveAt.toISOString(),
-      p: normalized.postings.map(({ account, amount }) => ({
-        a: account.code,
-        c: account.currency,
-        s: account.normalSide,
-        n: account.allowNegative,
-        b: account.buckets,
-        m: amount.toString(),
-      })),
+      p: postingsPayload(normalized.postings),
     };
   });
   try {

@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../domain/errors/index.js';
 import type { DbExecutor } from '../db/database.js';
-import { validateEntry, type LedgerEntryInput } from './validate-entry.js';
+import { postingsPayload, validateEntry, type LedgerEntryInput } from './validate-entry.js';
 
 export interface PostedEntry {
   entryId: bigint;
@@ -28,29 +28,29 @@ export interface PostedEntry {
  * });
  */
 export async function post(tx: DbExecutor, entry: LedgerEntryInput): Promise<PostedEntry> {
-  const normalized = validateEntry(entry);
-  const postings = JSON.stringify(
-    normalized.postings.map(({ account, amount }) => ({
-      a: account.code,
-      c: account.currency,
-      s: account.normalSide,
-      n: account.allowNegative,
-      b: account.buckets,
-      m: amount.toString(),
-    })),
-  );
+  const statement = ledgerPostStatement(entry);
   try {
-    const result = await tx.execute<{ entry_id: bigint; duplicate: boolean }>(
-      sql`select entry_id, duplicate from ledger_post(${normalized.key}, ${normalized.kind}, ${normalized.contentHash},
-        ${entry.description ?? null}, ${JSON.stringify(entry.metadata ?? {})}::jsonb, ${entry.effectiveAt.toISOString()}::timestamptz,
-        ${postings}::jsonb)`,
-    );
+    const result = await tx.execute<{ entry_id: bigint; duplicate: boolean }>(statement);
     const row = result.rows[0];
-    if (!row) throw new AppError('LEDGER_POST_FAILED', `ledger_post returned nothing for ${normalized.key}`, { kind: 'internal' });
+    if (!row) throw new AppError('LEDGER_POST_FAILED', `ledger_post returned nothing for ${entry.key}`, { kind: 'internal' });
     return { entryId: BigInt(row.entry_id), duplicate: row.duplicate };
   } catch (error) {
     throw translateLedgerError(error) ?? error;
   }
+}
+
+/**
+ * `select entry_id, duplicate from ledger_post(…)` for one validated entry, not yet run: `post`
+ * runs it alone; a caller that writes other rows in the same transaction may put it after
+ * data-modifying CTEs to save their round trips (it must then pass errors through
+ * `translateLedgerError`). @throws AppError when the entry is invalid (nothing is run)
+ */
+export function ledgerPostStatement(entry: LedgerEntryInput): SQL {
+  const normalized = validateEntry(entry);
+  const postings = JSON.stringify(postingsPayload(normalized.postings));
+  return sql`select entry_id, duplicate from ledger_post(${normalized.key}, ${normalized.kind}, ${normalized.contentHash},
+    ${entry.description ?? null}, ${JSON.stringify(entry.metadata ?? {})}::jsonb, ${entry.effectiveAt.toISOString()}::timestamptz,
+    ${postings}::jsonb)`;
 }
 
 /** The ledger's SQL refusals as domain errors; anything else is left as it is. */

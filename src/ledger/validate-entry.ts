@@ -94,3 +94,18 @@ export function validateEntry(entry: LedgerEntryInput): NormalizedEntry {
 function sameDefinition(a: LedgerAccount, b: LedgerAccount): boolean {
   return a.currency === b.currency && a.normalSide === b.normalSide && a.allowNegative === b.allowNegative && a.buckets === b.buckets;
 }
+
+/**
+ * Postings as the `ledger_post` SQL functions take them (jsonb): account code, currency, normal
+ * side, may-go-negative, buckets, and the signed amount as a string (exact beyond 2^53).
+ */
+export function postingsPayload(postings: NormalizedPosting[]) {
+  return postings.map(({ account, amount }) => ({
+    a: account.code,
+    c: account.currency,
+    s: account.normalSide,
+    n: account.allowNegative,
+    b: account.buckets,
+    m: amount.toString(),
+  }));
+}

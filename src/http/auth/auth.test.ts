@@ -54,10 +54,10 @@ function cronJwt(options: { secret?: string; expiresInSeconds?: number; issuedAt
 beforeAll(async () => {
   t = await createTestApp({ env: { CRON_SECRET, CRON_JWT_SECRET, SESSION_SECRET: 'session-secret-for-tests-0123456789abcdef' } });
   // Test-only routes for the role matrix and the CSRF rule.
-  t.app.get('/test/admin-only', { preHandler: requireRoles('ADMIN') }, async (request) => ({ principal: request.principal }));
-  t.app.post('/test/creator-or-admin', { preHandler: requireRoles('CREATOR', 'ADMIN') }, async (request) => ({ principal: request.principal }));
+  t.app.get('/test/admin-only', { preValidation: requireRoles('ADMIN') }, async (request) => ({ principal: request.principal }));
+  t.app.post('/test/creator-or-admin', { preValidation: requireRoles('CREATOR', 'ADMIN') }, async (request) => ({ principal: request.principal }));
   t.app.get('/test/whoever', async (request) => ({ principal: request.principal }));
-  t.app.post('/test/money', { config: moneyRouteRateLimit, preHandler: requireRoles('PLATFORM', 'ADMIN') }, async () => ({ ok: true }));
+  t.app.post('/test/money', { config: moneyRouteRateLimit, preValidation: requireRoles('PLATFORM', 'ADMIN') }, async () => ({ ok: true }));
   await t.app.ready();
 });
 

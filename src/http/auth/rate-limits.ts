@@ -37,7 +37,7 @@ export const loginRateLimit: RateLimitOptions = {
  * are per process: with several instances the effective limit is that many times higher.
  *
  * @example
- * app.post('/api/payments', { config: moneyRouteRateLimit, preHandler: requireRoles('PLATFORM', 'ADMIN'), schema }, handler);
+ * app.post('/api/payments', { config: moneyRouteRateLimit, preValidation: requireRoles('PLATFORM', 'ADMIN'), schema }, handler);
  */
 export const moneyRouteRateLimit: FastifyContextConfig = {
   rateLimit: {

@@ -17,7 +17,15 @@ export interface AuditEventInput {
 
 /** Append an audit event in the caller's transaction: it exists exactly when the change does. */
 export async function recordAuditEvent(tx: DbExecutor, event: AuditEventInput): Promise<void> {
-  await tx.insert(auditEvents).values({
+  await auditEventInsert(tx, event);
+}
+
+/**
+ * The INSERT of one audit event, not yet run: await it, or embed it as a data-modifying CTE
+ * (`sql\`with audit as (${auditEventInsert(tx, event).getSQL()}) …\``) so that it costs no round trip of its own.
+ */
+export function auditEventInsert(tx: DbExecutor, event: AuditEventInput) {
+  return tx.insert(auditEvents).values({
     actor: event.actor,
     action: event.action,
     subjectType: event.subjectType,

@@ -16,7 +16,15 @@ export interface OutboxMessageInput {
  * nothing, a committed one is delivered by the outbox sweep even after a crash.
  */
 export async function enqueueMessage(tx: DbExecutor, message: OutboxMessageInput): Promise<void> {
-  await tx
+  await outboxMessageInsert(tx, message);
+}
+
+/**
+ * The INSERT of one outbox message, not yet run: await it, or embed it as a data-modifying CTE
+ * (`sql\`with outbox as (${outboxMessageInsert(tx, message).getSQL()}) …\``) so that it costs no round trip of its own.
+ */
+export function outboxMessageInsert(tx: DbExecutor, message: OutboxMessageInput) {
+  return tx
     .insert(outboxMessages)
     .values({ ...message, payload: message.payload, createdAt: message.at, nextAttemptAt: message.at })
     .onConflictDoNothing({ target: outboxMessages.dedupeKey });

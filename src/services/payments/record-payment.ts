@@ -1,4 +1,4 @@
-import { eq, or } from 'drizzle-orm';
+import { eq, or, sql } from 'drizzle-orm';
 import type { DbExecutor } from '../../db/database.js';
 import { creators, payments } from '../../db/schema/index.js';
 import { AppError } from '../../domain/errors/index.js';
@@ -7,8 +7,9 @@ import { normalizeCurrency } from '../../domain/money/index.js';
 import { payoutReleaseDate } from '../../domain/payments/release-date.js';
 import { splitFee } from '../../domain/payments/split-fee.js';
 import { creatorAccount, platformAccount, post } from '../../ledger/index.js';
-import { recordAuditEvent } from '../audit/record-audit-event.js';
-import { enqueueMessage } from '../outbox/enqueue-message.js';
+import { ledgerPostStatement, translateLedgerError } from '../../ledger/post-entry.js';
+import { auditEventInsert } from '../audit/record-audit-event.js';
+import { outboxMessageInsert } from '../outbox/enqueue-message.js';
 import type { Actor, ServiceContext } from '../context.js';
 
 export interface RecordPaymentInput {
@@ -42,11 +43,17 @@ export async function recordPayment(
   input: RecordPaymentInput,
   context: Pick<ServiceContext, 'config' | 'clock'>,
 ): Promise<{ payment: Payment; created: boolean }> {
-  const existing = await findExisting(tx, input);
-  if (existing) return { payment: existing, created: false };
-
-  const [creator] = await tx.select().from(creators).where(eq(creators.id, input.creatorId));
+  // The happy path is three round trips: the creator, the payment insert, and one statement for
+  // the ledger entry + audit event + outbox message. An existing payment (a repeated external id
+  // or booking) is not looked up first: the insert's ON CONFLICT finds it, and only then is it read.
+  const [creator] = await tx
+    .select({ id: creators.id, userId: creators.userId, feeBps: creators.feeBps, holdingPeriodHours: creators.holdingPeriodHours })
+    .from(creators)
+    .where(eq(creators.id, input.creatorId));
   if (!creator) {
+    // A payment recorded before still answers for itself, as it always did, creator or not.
+    const existing = await findExisting(tx, input);
+    if (existing) return { payment: existing, created: false };
     throw new AppError('CREATOR_NOT_FOUND', `No creator with id ${input.creatorId}: the payment ${input.externalId} cannot be recorded`, {
       kind: 'unprocessable',
       details: { creatorId: input.creatorId },
@@ -85,7 +92,7 @@ export async function recordPayment(
     .onConflictDoNothing()
     .returning();
   if (!payment) {
-    // A concurrent copy won the insert (same external id or booking): it is the payment.
+    // Recorded before, or by a concurrent copy that won the insert (same external id or booking): it is the payment.
     const winner = await findExisting(tx, input);
     if (!winner) throw new AppError('PAYMENT_CONFLICT', `Payment ${input.externalId} conflicts with another payment`, { kind: 'conflict' });
     return { payment: winner, created: false };
@@ -93,7 +100,7 @@ export async function recordPayment(
 
   const cash = platformAccount('stripe_balance', currency);
   const held = creatorAccount(creator.id, 'held', currency);
-  await post(tx, {
+  const received = ledgerPostStatement({
     key: `payment:${id}:received`,
     kind: 'payment.received',
     effectiveAt: input.paidAt,
@@ -105,6 +112,39 @@ export async function recordPayment(
       ...(feeAmount > 0n ? [{ account: platformAccount('fees', currency), credit: feeAmount }] : []),
     ],
   });
+  const audit = auditEventInsert(tx, {
+    actor: input.actor,
+    action: 'payment.recorded',
+    subjectType: 'payment',
+    subjectId: id,
+    toStatus: status,
+    amount: input.amount,
+    currency,
+    metadata: { externalId: input.externalId, feeAmount: feeAmount.toString(), creatorAmount: creatorAmount.toString() },
+    at: now,
+  });
+  const notification = outboxMessageInsert(tx, {
+    topic: 'payment.received',
+    recipient: `user:${creator.userId}`,
+    payload: {
+      paymentId: id,
+      bookingId: input.bookingId ?? null,
+      amount: input.amount.toString(),
+      creatorAmount: creatorAmount.toString(),
+      currency,
+      payoutReleaseDate: payment.payoutReleaseDate.toISOString(),
+    },
+    dedupeKey: `payment.received:${id}`,
+    at: now,
+  });
+  // One statement, one round trip: data-modifying CTEs always run (referenced or not) and are
+  // atomic with the ledger_post call; a refusal by ledger_post aborts all three.
+  try {
+    // getSQL(): embedded as builders, drizzle would wrap each insert in a second pair of parentheses.
+    await tx.execute(sql`with audit as (${audit.getSQL()}), notification as (${notification.getSQL()}) ${received}`);
+  } catch (error) {
+    throw translateLedgerError(error) ?? error;
+  }
   if (input.transferredAtSource && creatorAmount > 0n) {
     await post(tx, {
       key: `payment:${id}:transferred_at_source`,
@@ -119,31 +159,6 @@ export async function recordPayment(
       ],
     });
   }
-  await recordAuditEvent(tx, {
-    actor: input.actor,
-    action: 'payment.recorded',
-    subjectType: 'payment',
-    subjectId: id,
-    toStatus: status,
-    amount: input.amount,
-    currency,
-    metadata: { externalId: input.externalId, feeAmount: feeAmount.toString(), creatorAmount: creatorAmount.toString() },
-    at: now,
-  });
-  await enqueueMessage(tx, {
-    topic: 'payment.received',
-    recipient: `user:${creator.userId}`,
-    payload: {
-      paymentId: id,
-      bookingId: input.bookingId ?? null,
-      amount: input.amount.toString(),
-      creatorAmount: creatorAmount.toString(),
-      currency,
-      payoutReleaseDate: payment.payoutReleaseDate.toISOString(),
-    },
-    dedupeKey: `payment.received:${id}`,
-    at: now,
-  });
   return { payment, created: true };
 }
 

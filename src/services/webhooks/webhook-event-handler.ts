@@ -6,9 +6,10 @@ import type { WebhookEvent } from './webhook-event.js';
 export type WebhookHandlerOutcome = { status: 'completed' } | { status: 'ignored'; reason: string };
 
 /**
- * Handles one Stripe event type. `handle` runs inside the ingestion transaction (in a savepoint:
- * if it throws, its writes are rolled back and the event is recorded as `failed`), so it must
- * only touch the database through `tx` and must be idempotent — a failed event is run again, and
+ * Handles one Stripe event type. `handle` runs inside the ingestion transaction (a retry: in a
+ * savepoint; either way, if it throws, its writes are rolled back and the event is recorded as
+ * `failed`), so it must only touch the database through `tx` and must be idempotent — a failed
+ * event is run again (on receipt, a concurrent copy may even run it right after a failure), and
  * Stripe may send two events about one object. Stripe reads the handler needs (an object the
  * event does not carry in full) go in `prepare`, which runs before the transaction opens: no
  * network call ever holds a transaction open (on embedded PGlite that would stall every writer).

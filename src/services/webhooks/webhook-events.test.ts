@@ -71,6 +71,28 @@ describe(`webhook event processing on ${testDatabaseKind}`, () => {
     }
   });
 
+  it('stores a failing event once when five copies arrive together, with none of its effects', async () => {
+    // The failure is recorded after its transaction rolled back, so copies may run the handler in
+    // that gap (ingest-webhook-event.ts): still one row, failed, and the other copies counted.
+    const handlers = webhookEventHandlers as Record<string, RegisteredWebhookHandler>;
+    handlers['test.always_fails'] = defineWebhookHandler({
+      async handle(tx, event) {
+        await enqueueMessage(tx, { topic: 'test.always_fails', recipient: 'admins', payload: {}, dedupeKey: `fails:${event.id}`, at: clock.now() });
+        throw new Error('not yet');
+      },
+    });
+    try {
+      const event = { id: `evt_${unique()}`, type: 'test.always_fails', created: 1, data: { object: { id: 'x' } } };
+      const results = await Promise.all(Array.from({ length: 5 }, () => ingest(event)));
+      expect(results.filter((r) => r.status === 'failed')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(4);
+      expect(await eventRow(event.id)).toMatchObject({ status: 'failed', error: 'HANDLER_ERROR: not yet', attempts: 1, duplicates: 4 });
+      expect(await database.db.select().from(outboxMessages).where(eq(outboxMessages.dedupeKey, `fails:${event.id}`))).toEqual([]);
+    } finally {
+      delete handlers['test.always_fails'];
+    }
+  });
+
   it('retries with backoff, stops after the last attempt and tells the admins; an admin can still retry', async () => {
     const creatorId = `cr_${unique()}`;
     const event = paymentEvent(creatorId);

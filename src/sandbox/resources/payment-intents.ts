@@ -13,6 +13,7 @@ import {
   optionalEnum,
   optionalInteger,
   optionalNullableString,
+  addressFrom,
   optionalObject,
   optionalString,
   optionalStringArray,
@@ -246,14 +247,7 @@ function shippingFrom(shipping: FormParams | undefined): Record<string, unknown>
   if (!shipping) return null;
   const address = optionalObject(shipping, 'address') ?? {};
   return {
-    address: {
-      city: optionalString(address, 'city') ?? null,
-      country: optionalString(address, 'country') ?? null,
-      line1: optionalString(address, 'line1') ?? null,
-      line2: optionalString(address, 'line2') ?? null,
-      postal_code: optionalString(address, 'postal_code') ?? null,
-      state: optionalString(address, 'state') ?? null,
-    },
+    address: addressFrom(address),
     carrier: optionalString(shipping, 'carrier') ?? null,
     name: requiredString(shipping, 'name', 'shipping[name]'),
     phone: optionalString(shipping, 'phone') ?? null,

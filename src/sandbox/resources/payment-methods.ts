@@ -4,7 +4,7 @@ import { generateId } from '../ids.js';
 import type { StripeRouter } from '../router.js';
 import type { StripeObject } from '../state.js';
 import type { FormParams } from '../wire/form-body.js';
-import { applyMetadata, optionalObject, optionalString, requiredString } from '../wire/params.js';
+import { addressFrom, applyMetadata, optionalObject, optionalString, requiredString } from '../wire/params.js';
 import { invalidRequest, resourceMissing } from '../wire/stripe-error.js';
 
 /** How a Stripe test card behaves when charged. */
@@ -88,14 +88,7 @@ function createCardPaymentMethod(sandbox: SandboxContext, account: string, cardN
     id: generateId('pm'),
     object: 'payment_method',
     billing_details: {
-      address: {
-        city: optionalString(address, 'city') ?? null,
-        country: optionalString(address, 'country') ?? null,
-        line1: optionalString(address, 'line1') ?? null,
-        line2: optionalString(address, 'line2') ?? null,
-        postal_code: optionalString(address, 'postal_code') ?? null,
-        state: optionalString(address, 'state') ?? null,
-      },
+      address: addressFrom(address),
       email: optionalString(billing, 'email') ?? null,
       name: optionalString(billing, 'name') ?? null,
       phone: optionalString(billing, 'phone') ?? null,

@@ -134,3 +134,8 @@ export function applyMetadata(params: FormParams, existing: Record<string, strin
   if (Object.keys(next).length > 50) throw invalidRequest('Metadata can have up to 50 keys.', { param: 'metadata' });
   return next;
 }
+
+/** A Stripe address hash (`address[city]=…`) as the object Stripe returns, every field present. */
+export function addressFrom(address: FormParams): Record<string, string | null> {
+  return Object.fromEntries(['city', 'country', 'line1', 'line2', 'postal_code', 'state'].map((field) => [field, optionalString(address, field) ?? null]));
+}

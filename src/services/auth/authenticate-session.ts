@@ -2,7 +2,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { DbExecutor } from '../../db/database.js';
 import { creators, sessions, users } from '../../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
-import type { ActiveUser } from '../users/find-active-user.js';
+import { activeUserColumns, type ActiveUser } from '../users/find-active-user.js';
 import { digestSecret } from './secret-digest.js';
 
 export interface ActiveSession {
@@ -23,11 +23,7 @@ export async function authenticateSession(
 ): Promise<ActiveSession | undefined> {
   const [row] = await db
     .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      creatorId: creators.id,
+      ...activeUserColumns,
       csrfToken: sessions.csrfToken,
       expiresAt: sessions.expiresAt,
     })

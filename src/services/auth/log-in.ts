@@ -5,7 +5,7 @@ import { creators, sessions, users } from '../../db/schema/index.js';
 import { AppError } from '../../domain/errors/index.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { ServiceContext } from '../context.js';
-import type { ActiveUser } from '../users/find-active-user.js';
+import { activeUserColumns, type ActiveUser } from '../users/find-active-user.js';
 import { verifyPassword } from './password-hash.js';
 import { digestSecret } from './secret-digest.js';
 
@@ -41,13 +41,9 @@ export async function logIn(
 ): Promise<StartedSession> {
   const [row] = await db
     .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
+      ...activeUserColumns,
       passwordHash: users.passwordHash,
       disabledAt: users.disabledAt,
-      creatorId: creators.id,
     })
     .from(users)
     .leftJoin(creators, eq(creators.userId, users.id))

@@ -11,10 +11,13 @@ export interface ActiveUser {
   creatorId: string | null;
 }
 
+/** The columns of an `ActiveUser`, for queries that join `creators` on the user (login, sessions). */
+export const activeUserColumns = { id: users.id, email: users.email, name: users.name, role: users.role, creatorId: creators.id };
+
 /** The user with this id, unless unknown or disabled: what a session or token acts as. One indexed lookup. */
 export async function findActiveUser(db: DbExecutor, userId: string): Promise<ActiveUser | undefined> {
   const [row] = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, creatorId: creators.id })
+    .select(activeUserColumns)
     .from(users)
     .leftJoin(creators, eq(creators.userId, users.id))
     .where(and(eq(users.id, userId), isNull(users.disabledAt)));

@@ -48,7 +48,13 @@ describe('loadConfig defaults (empty environment)', () => {
       newAccountDays: 30,
       newAccountMaxPayoutMinor: 100_000,
       minSecondsBetweenPayouts: 300,
+      suspiciousPayoutsPerDay: 5,
+      suspiciousEarningsPercent: 80,
+      firstPayoutReviewMinor: 200_000,
     });
+    expect(config.payoutRetry).toEqual({ maxRetries: 3, baseDelayMinutes: 5 });
+    expect(config.payoutStaleMinutes).toBe(60);
+    expect(config.payoutSchedule).toBe('weekly');
     expect(config.balanceThresholds).toEqual({
       criticalMinor: 100_000,
       warningMinor: 500_000,

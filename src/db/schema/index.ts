@@ -2,3 +2,4 @@ export * from './ledger.js';
 export * from './users.js';
 export * from './payments.js';
 export * from './operations.js';
+export * from './payouts.js';

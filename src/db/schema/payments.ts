@@ -28,6 +28,8 @@ export const payments = pgTable(
     feeAmount: bigint('fee_amount', { mode: 'bigint' }).notNull(),
     creatorAmount: bigint('creator_amount', { mode: 'bigint' }).notNull(),
     refundedAmount: bigint('refunded_amount', { mode: 'bigint' }).notNull().default(sql`0`),
+    /** The part of `creatorAmount` covered by payouts that have not failed (payout_payments). */
+    allocatedAmount: bigint('allocated_amount', { mode: 'bigint' }).notNull().default(sql`0`),
     status: text('status', { enum: paymentStatuses }).notNull(),
     /** Already sent to the creator by Stripe (a destination charge): never transferred again. */
     transferredAtSource: boolean('transferred_at_source').notNull().default(false),
@@ -44,6 +46,8 @@ export const payments = pgTable(
     uniqueIndex('payments_booking_unique').on(t.bookingId).where(sql`${t.bookingId} is not null`),
     index('payments_creator_idx').on(t.creatorId, t.createdAt),
     // The release sweep's index: only HELD rows, by due date.
+    // Payout allocation: a creator's READY payments, oldest release first.
+    index('payments_ready_idx').on(t.creatorId, t.currency, t.payoutReleaseDate, t.id).where(sql`${t.status} = 'READY'`),
     index('payments_release_due_idx').on(t.payoutReleaseDate, t.id).where(sql`${t.status} = 'HELD'`),
     check('payments_amounts', sql`${t.amount} > 0 and ${t.feeAmount} >= 0 and ${t.creatorAmount} >= 0 and ${t.feeAmount} + ${t.creatorAmount} = ${t.amount}`),
   ],

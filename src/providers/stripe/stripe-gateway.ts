@@ -12,9 +12,10 @@ export interface StripeGatewayOptions {
 
 /** Idempotency keys are derived from our own ids, so a repeat after a crash finds the first result. */
 export const idempotencyKeys = {
-  transfer: (payoutId: string) => `payouts:transfer:${payoutId}`,
+  /** `attempt` counts recorded failures: a retry after a recorded failure is a new request, a repeat after a crash is not. */
+  transfer: (payoutId: string, attempt = 0) => (attempt === 0 ? `payouts:transfer:${payoutId}` : `payouts:transfer:${payoutId}:retry-${attempt}`),
   transferReversal: (payoutId: string, reason: string) => `payouts:transfer-reversal:${payoutId}:${reason}`,
-  connectedPayout: (payoutId: string) => `payouts:bank-payout:${payoutId}`,
+  connectedPayout: (payoutId: string, attempt = 0) => (attempt === 0 ? `payouts:bank-payout:${payoutId}` : `payouts:bank-payout:${payoutId}:retry-${attempt}`),
   refund: (paymentId: string, refundRequestId: string) => `payouts:refund:${paymentId}:${refundRequestId}`,
   expressAccount: (creatorId: string) => `payouts:account:${creatorId}`,
   checkoutSession: (bookingId: string) => `payouts:checkout:${bookingId}`,
@@ -154,7 +155,7 @@ export class StripeGateway {
    * id: a retry within Stripe's 24 h key window gets the first transfer back, and a later repair
    * finds it with `findTransferForPayout` (DESIGN.md §6).
    */
-  createTransfer(input: { payoutId: string; amount: bigint; currency: string; destination: string; sourceTransaction?: string; metadata?: Record<string, string> }): Promise<Stripe.Transfer> {
+  createTransfer(input: { payoutId: string; amount: bigint; currency: string; destination: string; attempt?: number; sourceTransaction?: string; metadata?: Record<string, string> }): Promise<Stripe.Transfer> {
     return this.policy.run('transfers.create', () =>
       this.stripe.transfers.create(
         {
@@ -165,7 +166,7 @@ export class StripeGateway {
           ...(input.sourceTransaction && { source_transaction: input.sourceTransaction }),
           metadata: { ...input.metadata, payoutId: input.payoutId },
         },
-        { idempotencyKey: idempotencyKeys.transfer(input.payoutId) },
+        { idempotencyKey: idempotencyKeys.transfer(input.payoutId, input.attempt) },
       ),
     );
   }
@@ -186,11 +187,11 @@ export class StripeGateway {
   }
 
   /** A bank payout on a connected account whose schedule is manual (the `Stripe-Account` header). */
-  createConnectedPayout(input: { payoutId: string; accountId: string; amount: bigint; currency: string }): Promise<Stripe.Payout> {
+  createConnectedPayout(input: { payoutId: string; accountId: string; amount: bigint; currency: string; attempt?: number }): Promise<Stripe.Payout> {
     return this.policy.run('payouts.create', () =>
       this.stripe.payouts.create(
         { amount: Number(input.amount), currency: input.currency, metadata: { payoutId: input.payoutId } },
-        { stripeAccount: input.accountId, idempotencyKey: idempotencyKeys.connectedPayout(input.payoutId) },
+        { stripeAccount: input.accountId, idempotencyKey: idempotencyKeys.connectedPayout(input.payoutId, input.attempt) },
       ),
     );
   }

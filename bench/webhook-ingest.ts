@@ -1,15 +1,15 @@
 /**
- * Webhook ingestion benchmark (issue 4): the real service, started in-process on a random
+ * Webhook ingestion benchmark (issue 4): the real service, started in this process on a random
  * loopback port, receives signed `payment_intent.succeeded` events over HTTP from C concurrent
- * keep-alive clients; each event records a payment (fee split, ledger entry, audit event, outbox
+ * keep-alive clients running in a child process (`webhook-ingest-clients.ts`, bodies signed before
+ * the clock starts); each event records a payment (fee split, ledger entry, audit event, outbox
  * message). Prints events/s and p50/p99 latency per database, then checks that every event made
  * exactly one payment, the ledger verifies, and no event failed. See bench/README.md.
  *
  *   npx tsx bench/webhook-ingest.ts [--events N] [--pglite-events N] [--clients C] [--creators N] [--db postgres|pglite|both] [--pool N] [--log-level warn|info]
  */
-import { createHmac } from 'node:crypto';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -21,6 +21,7 @@ import { formatLedgerVerification, verifyLedger } from '../src/ledger/index.js';
 import { systemClock } from '../src/providers/clock/index.js';
 import { createUser } from '../src/services/users/create-user.js';
 import { runConcurrently, type RunMeasurement } from './run-concurrently.js';
+import type { ChildMessage, ParentMessage } from './webhook-ingest-clients.js';
 import { createScratchDatabase, type BenchDatabaseKind, type ScratchDatabase } from './scratch-database.js';
 import { formatWaits, watchServer, type ServerDiagnostics } from './server-diagnostics.js';
 
@@ -48,7 +49,10 @@ interface CliOptions {
 interface RunResult {
   kind: BenchDatabaseKind;
   events: number;
+  /** As the clients measured it; its CPU figure is the client process's. */
   measurement: RunMeasurement;
+  /** CPU of this process (the service; on PGlite the database too) during the timed run, per event. */
+  serverCpuUsPerEvent: number;
   server?: ServerDiagnostics | undefined;
   checks: Array<{ name: string; ok: boolean; detail: string }>;
   load: number;
@@ -60,68 +64,6 @@ function positiveInteger(value: string): number {
   const n = Number(value.replace(/_/g, ''));
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;
-}
-
-/** `Stripe-Signature` as Stripe computes it: `t=<unix seconds>,v1=HMAC-SHA256(secret, "<t>.<body>")`. */
-function stripeSignature(body: string, secret: string): string {
-  const t = Math.floor(Date.now() / 1000);
-  const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
-  return `t=${t},v1=${v1}`;
-}
-
-/** A `payment_intent.succeeded` event as Stripe sends it (the fields the handler reads, and a few more). */
-function paymentIntentSucceeded(run: string, index: number, creatorId: string): string {
-  const amount = 500 + ((index * 7919) % 99_500); // 5.00 … 999.99 EUR
-  const created = Math.floor(Date.now() / 1000);
-  return JSON.stringify({
-    id: `evt_${run}_${index}`,
-    object: 'event',
-    api_version: '2025-01-27.acacia',
-    type: 'payment_intent.succeeded',
-    created,
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    data: {
-      object: {
-        id: `pi_${run}_${index}`,
-        object: 'payment_intent',
-        amount,
-        amount_received: amount,
-        currency: CURRENCY,
-        status: 'succeeded',
-        created,
-        latest_charge: `ch_${run}_${index}`,
-        receipt_email: null,
-        transfer_data: null,
-        metadata: { creatorId, bookingId: `bk_${run}_${index}` },
-      },
-    },
-  });
-}
-
-/** POST one body and resolve with the status and the answer; keep-alive through `agent`. */
-function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'stripe-signature': stripeSignature(body, SECRET) },
-        timeout: 30_000,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', reject);
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error('request timed out after 30 s')));
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 async function createCreators(database: Database, count: number, run: string): Promise<string[]> {
@@ -141,6 +83,42 @@ async function createCreators(database: Database, count: number, run: string): P
     },
   });
   return ids;
+}
+
+
+/**
+ * Fork the HTTP clients (`webhook-ingest-clients.ts`) into a process of their own, with this
+ * process's loader flags (tsx). `request` sends a step and resolves with the child's answer.
+ */
+async function startClients(): Promise<{ request: <T extends ChildMessage['type']>(message: ParentMessage, expect: T) => Promise<Extract<ChildMessage, { type: T }>>; stop: () => void }> {
+  const child = fork(new URL('./webhook-ingest-clients.ts', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let pending: { resolve: (message: ChildMessage) => void; reject: (error: Error) => void } | undefined;
+  child.on('message', (message: ChildMessage) => pending?.resolve(message));
+  child.on('exit', (code, signal) => pending?.reject(new Error(`the client process exited (${signal ?? code}) before answering`)));
+  const onAbort = () => child.kill('SIGINT');
+  abort.signal.addEventListener('abort', onAbort);
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  return {
+    request: (message, expect) =>
+      new Promise((resolve, reject) => {
+        pending = {
+          resolve: (answer) => {
+            pending = undefined;
+            if (answer.type === expect) resolve(answer as never);
+            else reject(new Error(answer.type === 'error' ? `clients: ${answer.message}` : `clients answered ${answer.type}, expected ${expect}`));
+          },
+          reject,
+        };
+        child.send(message);
+      }),
+    stop: () => {
+      abort.signal.removeEventListener('abort', onAbort);
+      if (child.connected) child.disconnect();
+    },
+  };
 }
 
 /** The database the server will own: a scratch PostgreSQL database, or a temporary PGlite directory. */
@@ -174,37 +152,28 @@ async function runOne(kind: BenchDatabaseKind, events: number, options: CliOptio
     const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 
     const creatorIds = await createCreators(database, options.creators, run);
-    const url = new URL('/api/webhooks/stripe', server.url);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: options.clients, maxFreeSockets: options.clients });
-    const send = async (tag: string, index: number) => {
-      const body = paymentIntentSucceeded(`${run}${tag}`, index, creatorIds[index % creatorIds.length]!);
-      const answer = await post(agent, url, body);
-      if (answer.status !== 200 || answer.text !== '{"received":true}') throw new Error(`event ${index}: HTTP ${answer.status} ${answer.text}`);
-    };
+    const clients = await startClients();
     try {
+      await clients.request({ type: 'prepare', url: new URL('/api/webhooks/stripe', server.url).toString(), secret: SECRET, run, creatorIds, currency: CURRENCY, warmUp: WARM_UP_EVENTS, events, clients: options.clients, label: `${kind} webhooks ×${options.clients}` }, 'ready');
       // Opens the keep-alive connections and the server's pool, and warms the JIT; not timed, but checked below.
-      await runConcurrently({ label: `${kind} warm-up`, count: WARM_UP_EVENTS, writers: options.clients, signal: abort.signal, work: (i) => send('w', i) });
+      await clients.request({ type: 'warm-up' }, 'warmed');
       const watch = kind === 'postgres' ? await watchServer(database.connectionString) : undefined;
+      const serverCpuBefore = process.cpuUsage();
       let measurement: RunMeasurement;
       try {
-        measurement = await runConcurrently({
-          label: `${kind} webhooks ×${options.clients}`,
-          count: events,
-          writers: options.clients,
-          progress: process.stderr,
-          signal: abort.signal,
-          work: (i) => send('', i),
-        });
+        const done = await clients.request({ type: 'run' }, 'done');
+        measurement = done.measurement;
       } catch (error) {
         await watch?.stop(0).catch(() => undefined);
         throw error;
       }
+      const serverCpu = process.cpuUsage(serverCpuBefore);
       const diagnostics = await watch?.stop(events);
       const load = os.loadavg()[0] ?? 0;
       const checks = await checkEndState(database, events + WARM_UP_EVENTS);
-      return { kind, events, measurement, server: diagnostics, checks, load };
+      return { kind, events, measurement, serverCpuUsPerEvent: (serverCpu.user + serverCpu.system) / events, server: diagnostics, checks, load };
     } finally {
-      agent.destroy();
+      clients.stop();
     }
   } finally {
     await server?.close();
@@ -241,16 +210,16 @@ async function checkEndState(database: Database, expected: number): Promise<RunR
 
 function report(results: RunResult[], options: CliOptions): void {
   console.log('');
-  console.log('| database | events | clients | events/s | p50 ms | p99 ms | max ms | client+server CPU µs/event | load |');
-  console.log('|:--|--:|--:|--:|--:|--:|--:|--:|--:|');
+  console.log('| database | events | clients | events/s | p50 ms | p99 ms | max ms | server process CPU µs/event | client process CPU µs/event | load |');
+  console.log('|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const r of results) {
     const m = r.measurement;
     console.log(
-      `| ${r.kind} | ${r.events.toLocaleString('en-US')} | ${options.clients} | ${Math.round(m.perSecond).toLocaleString('en-US')} | ${m.p50Ms.toFixed(2)} | ${m.p99Ms.toFixed(2)} | ${m.maxMs.toFixed(1)} | ${Math.round(m.clientCpuUsPerOp)} | ${r.load.toFixed(2)} |`,
+      `| ${r.kind} | ${r.events.toLocaleString('en-US')} | ${options.clients} | ${Math.round(m.perSecond).toLocaleString('en-US')} | ${m.p50Ms.toFixed(2)} | ${m.p99Ms.toFixed(2)} | ${m.maxMs.toFixed(1)} | ${Math.round(r.serverCpuUsPerEvent)} | ${Math.round(m.clientCpuUsPerOp)} | ${r.load.toFixed(2)} |`,
     );
   }
   for (const r of results) {
-    if (r.server) console.log(`${r.kind}: WAL ${Math.round(r.server.walBytesPerTx)} B/event; backends: ${formatWaits(r.server)}`);
+    if (r.server) console.log(`${r.kind}: WAL ${Math.round(r.server.walBytesPerTx)} B/event; PostgreSQL backends CPU ${r.server.serverCpuUsPerTx === undefined ? 'n/a' : `${Math.round(r.server.serverCpuUsPerTx)} µs/event`}; backends: ${formatWaits(r.server)}`);
     for (const check of r.checks) console.log(`${r.kind}: ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
   }
 }

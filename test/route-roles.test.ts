@@ -85,6 +85,11 @@ const cases: RouteCase[] = [
     allowed: ['creator', 'otherCreator', 'admin'],
     status: 200,
   },
+  // The test creators have no Stripe account: refused before anything is reserved.
+  { method: 'POST', route: '/api/payouts/request', url: fixed('/api/payouts/request'), body: () => ({ amount: 1000 }), allowed: ['creator', 'otherCreator'], status: 400 },
+  { method: 'GET', route: '/api/payouts', url: fixed('/api/payouts'), allowed: ['creator', 'otherCreator', 'admin'], status: 200 },
+  { method: 'GET', route: '/api/payouts/export.csv', url: fixed('/api/payouts/export.csv'), allowed: ['creator', 'otherCreator', 'admin'], status: 200 },
+  { method: 'GET', route: '/api/payouts/{id}', url: fixed('/api/payouts/po_unknown'), allowed: ['creator', 'otherCreator', 'admin'], status: 404 },
   {
     method: 'POST',
     route: '/api/checkout/sessions',
@@ -95,9 +100,17 @@ const cases: RouteCase[] = [
   },
   { method: 'POST', route: '/api/checkout/sessions/{id}/booking-failed', url: fixed('/api/checkout/sessions/cs_unknown/booking-failed'), allowed: ['platform'], status: 404 },
   { method: 'PATCH', route: '/api/admin/payments/{id}', url: () => `/api/admin/payments/${paymentId}`, body: () => ({ disputeRequested: false }), allowed: ['admin'], status: 200 },
+  // Refused before Stripe is called: the payment was not paid through Stripe / no such creator.
+  { method: 'POST', route: '/api/admin/payments/{id}/refund', url: () => `/api/admin/payments/${paymentId}/refund`, body: () => ({ reason: 'roles test' }), allowed: ['admin'], status: 409 },
+  { method: 'POST', route: '/api/admin/creators/{id}/clawback', url: fixed('/api/admin/creators/cr_unknown/clawback'), body: () => ({ reason: 'roles test' }), allowed: ['admin'], status: 404 },
   { method: 'GET', route: '/api/admin/webhooks', url: fixed('/api/admin/webhooks'), allowed: ['admin'], status: 200 },
   { method: 'GET', route: '/api/admin/webhooks/{id}', url: fixed('/api/admin/webhooks/evt_unknown'), allowed: ['admin'], status: 404 },
   { method: 'POST', route: '/api/admin/webhooks/{id}/retry', url: fixed('/api/admin/webhooks/evt_unknown/retry'), allowed: ['admin'], status: 404 },
+  { method: 'GET', route: '/api/admin/payouts', url: fixed('/api/admin/payouts'), allowed: ['admin'], status: 200 },
+  { method: 'POST', route: '/api/admin/payouts', url: fixed('/api/admin/payouts'), body: () => ({ payoutId: 'po_unknown' }), allowed: ['admin'], status: 404 },
+  { method: 'POST', route: '/api/admin/payouts/bulk', url: fixed('/api/admin/payouts/bulk'), body: () => ({ payoutIds: ['po_unknown'] }), allowed: ['admin'], status: 200 },
+  { method: 'POST', route: '/api/admin/payout-approval', url: fixed('/api/admin/payout-approval'), body: () => ({ payoutId: 'po_unknown', action: 'approve' }), allowed: ['admin'], status: 404 },
+  { method: 'GET', route: '/api/admin/audit', url: fixed('/api/admin/audit?subjectType=payment&limit=5'), allowed: ['admin'], status: 200 },
   { method: 'POST', route: '/api/cron/{job}', url: fixed('/api/cron/release-holds'), allowed: ['cron', 'admin'], status: 200 },
   { method: 'POST', route: '/api/payouts/update-status', url: fixed('/api/payouts/update-status'), allowed: ['cron', 'admin'], status: 200 },
 ];

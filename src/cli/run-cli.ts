@@ -5,6 +5,7 @@ import { isAppError } from '../domain/errors/index.js';
 import { processCliContext, type CliContext } from './cli-context.js';
 import { registerJobsCommand } from './commands/jobs.js';
 import { registerApiKeysCommand } from './commands/api-keys.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -34,6 +35,7 @@ export function createProgram(context: CliContext): Command {
   registerUsersCommand(program, context);
   registerApiKeysCommand(program, context);
   registerJobsCommand(program, context);
+  registerExportCommand(program, context);
   registerSandboxCommand(program, context);
   return program;
 }

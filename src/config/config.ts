@@ -127,6 +127,8 @@ const envSchema = z.object({
   BALANCE_HEALTHY_CENTS: integer(1_000_000, 0),
   BALANCE_RESERVE_PERCENT: integer(120, 100, 1000),
   WEBHOOK_RETENTION_DAYS: integer(30, 1),
+  /** Who bears Stripe's fee for a lost dispute (docs/refunds-and-disputes.md). */
+  DISPUTE_FEE_PAYER: z.preprocess(emptyToUndefined, z.enum(['platform', 'creator']).default('platform')),
   /** Unset: on with the embedded database, off with DATABASE_URL. */
   DEMO: optionalBooleanFlag,
   ENABLE_TEST_CLOCK: booleanFlag(false),
@@ -201,6 +203,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       reservePercent: env.BALANCE_RESERVE_PERCENT,
     },
     webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
+    disputeFeePayer: env.DISPUTE_FEE_PAYER,
     demo,
     enableTestClock: env.ENABLE_TEST_CLOCK,
   };

@@ -18,11 +18,15 @@ import { registerErrorHandling, replyToFrameworkError } from './error-handler.js
 import { createLogger } from './logger.js';
 import { createHttpMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { adminAuditRoutes } from './routes/admin-audit.js';
 import { adminWebhookRoutes } from './routes/admin-webhooks.js';
 import { checkoutSessionRoutes } from './routes/checkout-sessions.js';
 import { creatorRoutes } from './routes/creators.js';
 import { adminPaymentRoutes } from './routes/admin-payments.js';
+import { adminRefundRoutes } from './routes/admin-refunds.js';
+import { adminPayoutRoutes } from './routes/admin-payouts.js';
 import { creatorBalanceRoutes } from './routes/creator-balance.js';
+import { creatorPayoutRoutes } from './routes/creator-payouts.js';
 import { cronRoutes } from './routes/cron.js';
 import { healthRoutes } from './routes/health.js';
 import { testClockRoutes } from './routes/test-clock.js';
@@ -114,7 +118,11 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(platformPaymentRoutes);
   await app.register(checkoutSessionRoutes);
   await app.register(creatorBalanceRoutes);
+  await app.register(creatorPayoutRoutes);
   await app.register(adminPaymentRoutes);
+  await app.register(adminRefundRoutes);
+  await app.register(adminPayoutRoutes);
+  await app.register(adminAuditRoutes);
   await app.register(cronRoutes);
   if (config.enableTestClock) await app.register(testClockRoutes, { afterAdvance: deps.afterClockAdvance });
   return app;

@@ -42,11 +42,10 @@ describe(`the built-in scheduler (pg-boss) on ${testDatabaseKind}`, () => {
     }
     expect(status).toBe('READY');
     const { rows } = await database.pool.query<{ name: string; cron: string }>('select name, cron from pgboss.schedule order by name');
-    expect(rows).toEqual([
-      { name: 'cleanup-webhooks', cron: '30 3 * * 0' },
-      { name: 'release-holds', cron: '0 * * * *' },
-      { name: 'retry-webhooks', cron: '* * * * *' },
-    ]);
+    // Every scheduled job of the registry, and only those (jobs are added by many issues).
+    const scheduled = jobs.filter((job) => job.schedule !== null).map((job) => ({ name: job.name, cron: job.schedule }));
+    expect(rows).toEqual(scheduled.sort((a, b) => (a.name < b.name ? -1 : 1)));
+    expect(rows).toContainEqual({ name: 'release-holds', cron: '0 * * * *' });
   });
 });
 

@@ -40,8 +40,12 @@ export const platformAccountKinds = {
   fees: { normalSide: 'credit', allowNegative: true, buckets: 8, meaning: 'platform fees earned' },
   refunds: { normalSide: 'debit', allowNegative: true, buckets: 4, meaning: 'money returned to customers' },
   dispute_losses: { normalSide: 'debit', allowNegative: true, buckets: 1, meaning: 'disputes lost and their fees' },
-  /** Memo counterpart of the creators' `paid`: everything transferred out, debit-normal. */
-  transfers: { normalSide: 'debit', allowNegative: false, buckets: 4, meaning: 'cash sent to connected accounts, to date' },
+  /**
+   * Memo counterpart of the creators' `paid`: everything transferred out, debit-normal. One
+   * bucket: `ledger_post` checks "may not go negative" per bucket, so a reversal (a credit) landing
+   * in an empty bucket of a bucketed account would be refused although the total covers it.
+   */
+  transfers: { normalSide: 'debit', allowNegative: false, buckets: 1, meaning: 'cash sent to connected accounts, to date' },
 } as const satisfies Record<string, AccountKind>;
 
 export type CreatorAccountKind = keyof typeof creatorAccountKinds;

@@ -4,4 +4,4 @@ export { post, type PostedEntry } from './post-entry.js';
 export { postBatch } from './post-batch.js';
 export { balance, balances } from './balance.js';
 export { history, type LedgerHistoryLine, type LedgerHistoryPage } from './history.js';
-export { verifyLedger, formatLedgerVerification, type LedgerVerification, type LedgerCheck } from './verify-ledger.js';
+export { verifyLedger, formatLedgerVerification, runChecks, formatChecks, type CheckDefinition, type LedgerVerification, type LedgerCheck } from './verify-ledger.js';

@@ -15,7 +15,8 @@ export interface LedgerVerification {
 
 const MAX_FAILURES_SHOWN = 20;
 
-interface CheckDefinition {
+/** One invariant: a query returning a row per violation, and how to describe a row to people. */
+export interface CheckDefinition {
   name: string;
   /** Returns one row per violation. */
   query: SQL;
@@ -92,9 +93,14 @@ const checks: CheckDefinition[] = [
 ];
 
 /** Run every invariant over the whole database (read-only). */
-export async function verifyLedger(db: DbExecutor): Promise<LedgerVerification> {
+export function verifyLedger(db: DbExecutor): Promise<LedgerVerification> {
+  return runChecks(db, checks);
+}
+
+/** Run invariant checks (read-only), keeping at most `MAX_FAILURES_SHOWN` lines per check. */
+export async function runChecks(db: DbExecutor, definitions: readonly CheckDefinition[]): Promise<LedgerVerification> {
   const results: LedgerCheck[] = [];
-  for (const check of checks) {
+  for (const check of definitions) {
     const { rows } = await db.execute<Record<string, unknown>>(sql`${check.query} limit ${MAX_FAILURES_SHOWN + 1}`);
     const failures = rows.slice(0, MAX_FAILURES_SHOWN).map(check.describe);
     if (rows.length > MAX_FAILURES_SHOWN) failures.push(`… and more`);
@@ -105,6 +111,11 @@ export async function verifyLedger(db: DbExecutor): Promise<LedgerVerification> 
 
 /** A report for people: one line per check, failures indented beneath. */
 export function formatLedgerVerification(verification: LedgerVerification): string {
+  return formatChecks(verification, { ok: 'Ledger verified', failed: 'Ledger verification FAILED' });
+}
+
+/** One line per check, failures indented beneath, then a summary line. */
+export function formatChecks(verification: LedgerVerification, summary: { ok: string; failed: string }): string {
   const lines = verification.checks.flatMap((check) => [
     `${check.ok ? 'ok  ' : 'FAIL'} ${check.name}`,
     ...check.failures.map((f) => `       ${f}`),
@@ -112,8 +123,8 @@ export function formatLedgerVerification(verification: LedgerVerification): stri
   const failed = verification.checks.filter((c) => !c.ok).length;
   lines.push(
     verification.ok
-      ? `Ledger verified: all ${verification.checks.length} invariants hold.`
-      : `Ledger verification FAILED: ${failed} of ${verification.checks.length} invariants broken.`,
+      ? `${summary.ok}: all ${verification.checks.length} invariants hold.`
+      : `${summary.failed}: ${failed} of ${verification.checks.length} invariants broken.`,
   );
   return lines.join('\n');
 }

@@ -77,6 +77,8 @@ describe('stripe trigger against the sandbox', () => {
     ['charge.refunded'],
     ['charge.dispute.created'],
     ['transfer.created'],
+    ['transfer.reversed'],
+    ['payout.created'],
     ['account.updated'],
     ['checkout.session.completed'],
   ])('%s', async (event) => {

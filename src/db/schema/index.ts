@@ -3,3 +3,4 @@ export * from './users.js';
 export * from './payments.js';
 export * from './operations.js';
 export * from './payouts.js';
+export * from './refunds.js';

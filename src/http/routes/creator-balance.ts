@@ -5,6 +5,7 @@ import type { App } from '../app.js';
 import { requireRoles } from '../auth/index.js';
 import type { Principal } from '../auth/principal.js';
 import { errorReplySchema } from '../error-handler.js';
+import { creatorPayoutResource, toCreatorPayoutResource } from '../resources/creator-payout.js';
 import { minorUnits, paymentResource, toPaymentResource } from '../resources/payment.js';
 import { paymentStatuses } from '../../db/schema/index.js';
 
@@ -34,11 +35,15 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
             reservedBalance: z.number().int(),
             frozenBalance: z.number().int(),
             debtBalance: z.number().int().describe('Owed by the creator after a clawback'),
+            debt: z.number().int().describe('What the creator owes (refunds or lost disputes of money already paid out); repaid first from new earnings'),
+            recoveries: z
+              .array(z.object({ amount: z.number().int(), via: z.enum(['earnings', 'transfer_reversal', 'dispute_won', 'other']), description: z.string().nullable(), at: z.string() }))
+              .describe('How the debt was paid down, newest first'),
             totalPaid: z.number().int(),
             currency: z.string(),
             stripeConnected: z.boolean(),
             payments: z.object({ ready: z.array(paymentResource), held: z.array(paymentResource), paid: z.array(paymentResource) }),
-            pendingPayoutRequests: z.array(z.unknown()),
+            pendingPayoutRequests: z.array(creatorPayoutResource).describe('Open payouts in this currency (PENDING_APPROVAL, PENDING, PROCESSING), with their explanation'),
           }),
           '4xx': errorReplySchema,
         },
@@ -55,12 +60,15 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
         reservedBalance: minorUnits(balance.reservedBalance),
         frozenBalance: minorUnits(balance.frozenBalance),
         debtBalance: minorUnits(balance.debtBalance),
+        debt: minorUnits(balance.debt),
+        recoveries: balance.recoveries.map((r) => ({ amount: minorUnits(r.amount), via: r.via, description: r.description, at: r.at.toISOString() })),
         totalPaid: minorUnits(balance.totalPaid),
         currency: balance.currency,
         stripeConnected: balance.stripeConnected,
         payments: { ready: resources(balance.payments.ready), held: resources(balance.payments.held), paid: resources(balance.payments.paid) },
-        // Payout requests arrive with the money-out issue.
-        pendingPayoutRequests: [],
+        pendingPayoutRequests: balance.pendingPayoutRequests.map((payout) =>
+          toCreatorPayoutResource({ payout, creatorLocale: balance.creatorLocale, creatorPayoutMode: balance.creatorPayoutMode }, { config: app.deps.config, now }),
+        ),
       };
     },
   );

@@ -25,8 +25,13 @@ const common = { maxAttempts: 4, maxRateLimitedAttempts: 12, baseDelayMs: 500, m
 export const liveDefaults: RequestPolicyOptions = { requestsPerSecond: 80, perOperation: { 'transfers.create': 40, 'payouts.create': 40 }, ...common };
 export const testModeDefaults: RequestPolicyOptions = { requestsPerSecond: 20, perOperation: { 'transfers.create': 10, 'payouts.create': 10 }, ...common };
 
+/**
+ * At most `requestsPerSecond`, evenly spaced (one request every 1000/rps ms): the exact rate asked
+ * for — 25/s is 25/s, not 20/s as whole tenths of a second would give — and no bursts, so Stripe's
+ * sliding one-second window never sees more than the budget even when answers arrive unevenly.
+ */
 function createGate(requestsPerSecond: number): () => Promise<void> {
-  const throttle = pThrottle({ limit: Math.max(1, Math.floor(requestsPerSecond / 10)), interval: 100 });
+  const throttle = pThrottle({ limit: 1, interval: 1000 / requestsPerSecond });
   const gate = throttle(() => undefined);
   return async () => {
     await gate();

@@ -150,6 +150,16 @@ export class StripeGateway {
     return list.data.find((refund) => refund.metadata?.paymentId === input.paymentId && refund.metadata?.refundRequestId === input.refundRequestId);
   }
 
+  /** A charge's refunds, oldest first (`charge.refunded` carries them only on older API versions). */
+  async listChargeRefunds(chargeId: string): Promise<Stripe.Refund[]> {
+    const list = await this.policy.run('refunds.list', () => this.stripe.refunds.list({ charge: chargeId, limit: 100 }));
+    return [...list.data].reverse();
+  }
+
+  retrieveCharge(chargeId: string): Promise<Stripe.Charge> {
+    return this.policy.run('charges.retrieve', () => this.stripe.charges.retrieve(chargeId));
+  }
+
   /**
    * The payout's transfer. The idempotency key and the transfer group both come from the payout
    * id: a retry within Stripe's 24 h key window gets the first transfer back, and a later repair
@@ -194,6 +204,22 @@ export class StripeGateway {
         { stripeAccount: input.accountId, idempotencyKey: idempotencyKeys.connectedPayout(input.payoutId, input.attempt) },
       ),
     );
+  }
+
+  /**
+   * The bank payout made for this payout on the connected account, found by its metadata: the
+   * repair path when the answer to `createConnectedPayout` was lost (or its key has expired).
+   * Failed and canceled bank payouts are skipped: after a `payout.failed` scheduled a retry, the
+   * retry must make a new bank payout, not find the failed one again.
+   */
+  async findConnectedPayoutForPayout(input: { accountId: string; payoutId: string }): Promise<Stripe.Payout | undefined> {
+    const list = await this.policy.run('payouts.list', () => this.stripe.payouts.list({ limit: 100 }, { stripeAccount: input.accountId }));
+    return list.data.find((payout) => payout.metadata?.payoutId === input.payoutId && payout.status !== 'failed' && payout.status !== 'canceled');
+  }
+
+  /** A bank payout of a connected account, as Stripe has it now (the stale-payout reconciliation). */
+  retrieveConnectedPayout(input: { accountId: string; bankPayoutId: string }): Promise<Stripe.Payout> {
+    return this.policy.run('payouts.retrieve', () => this.stripe.payouts.retrieve(input.bankPayoutId, {}, { stripeAccount: input.accountId }));
   }
 
   /** The platform's balance, or a connected account's. */

@@ -2,7 +2,9 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbExecutor } from '../../db/database.js';
 import { creators, payments } from '../../db/schema/index.js';
 import { AppError } from '../../domain/errors/index.js';
-import { balances, creatorAccount, type CreatorAccountKind } from '../../ledger/index.js';
+import { balances, creatorAccount, history, type CreatorAccountKind } from '../../ledger/index.js';
+import type { Payout } from '../payouts/create-payout.js';
+import { listOpenPayouts } from '../payouts/list-payout-history.js';
 
 export type Payment = typeof payments.$inferSelect;
 
@@ -23,14 +25,43 @@ export interface CreatorBalance {
   totalPaid: bigint;
   stripeConnected: boolean;
   payments: { ready: Payment[]; held: Payment[]; paid: Payment[] };
+  /** Ledger `receivable` again, under the name of issue 6: what the creator owes. */
+  debt: bigint;
+  /** How the debt was paid down (the `receivable` account's credits), newest first, at most 50. */
+  recoveries: DebtRecovery[];
+  /** Open payouts in this currency (PENDING_APPROVAL, PENDING, PROCESSING), oldest first. */
+  pendingPayoutRequests: Payout[];
+  /** What their explanations need: the creator's language and own payout mode. */
+  creatorLocale: string;
+  creatorPayoutMode: 'manual' | 'automatic' | 'scheduled' | null;
 }
 
 const PAID_HISTORY_LIMIT = 50;
 
+export interface DebtRecovery {
+  amount: bigint;
+  /** `earnings` (taken from a release), `transfer_reversal` (an admin's clawback), `dispute_won` (the debt cancelled). */
+  via: 'earnings' | 'transfer_reversal' | 'dispute_won' | 'other';
+  entryKey: string;
+  description: string | null;
+  at: Date;
+}
+
+/** The receivable account's credits (docs/refunds-and-disputes.md): each recovery of a debt. */
+async function debtRecoveries(db: DbExecutor, creatorId: string, currency: string): Promise<DebtRecovery[]> {
+  const page = await history(db, creatorAccount(creatorId, 'receivable', currency), { limit: 100 });
+  const via = (kind: string): DebtRecovery['via'] =>
+    kind === 'payment.released' ? 'earnings' : kind === 'creator.clawback' ? 'transfer_reversal' : kind === 'payment.dispute_won' ? 'dispute_won' : 'other';
+  return page.data
+    .filter((line) => line.change < 0n)
+    .slice(0, 50)
+    .map((line) => ({ amount: -line.change, via: via(line.kind), entryKey: line.entryKey, description: line.description, at: line.effectiveAt }));
+}
+
 /**
  * A creator's balances in one currency, read from the ledger (O(1) per account), with the
  * payments behind them: ready, held (with their release dates, for a countdown) and the last 50
- * paid (seed 000 `GET /api/payouts/request`).
+ * paid (seed 000 `GET /api/payouts/request`), and the open payouts.
  */
 export async function getCreatorBalance(db: DbExecutor, input: { creatorId: string; currency?: string }): Promise<CreatorBalance> {
   const [creator] = await db.select().from(creators).where(eq(creators.id, input.creatorId));
@@ -42,10 +73,11 @@ export async function getCreatorBalance(db: DbExecutor, input: { creatorId: stri
   const of = (kind: CreatorAccountKind) => amounts.get(creatorAccount(creator.id, kind, currency).code) ?? 0n;
 
   const mine = and(eq(payments.creatorId, creator.id), eq(payments.currency, currency));
-  const [ready, held, paid] = await Promise.all([
+  const [ready, held, paid, pendingPayoutRequests] = await Promise.all([
     db.select().from(payments).where(and(mine, eq(payments.status, 'READY'))).orderBy(payments.payoutReleaseDate, payments.id),
     db.select().from(payments).where(and(mine, eq(payments.status, 'HELD'))).orderBy(payments.payoutReleaseDate, payments.id),
     db.select().from(payments).where(and(mine, eq(payments.status, 'PAID'))).orderBy(desc(payments.updatedAt), desc(payments.id)).limit(PAID_HISTORY_LIMIT),
+    listOpenPayouts(db, { creatorId: creator.id, currency }),
   ]);
   return {
     creatorId: creator.id,
@@ -58,6 +90,11 @@ export async function getCreatorBalance(db: DbExecutor, input: { creatorId: stri
     totalPaid: of('paid'),
     stripeConnected: creator.stripeAccountId !== null && creator.payoutsEnabled,
     payments: { ready, held, paid },
+    debt: of('receivable'),
+    recoveries: await debtRecoveries(db, creator.id, currency),
+    pendingPayoutRequests,
+    creatorLocale: creator.locale,
+    creatorPayoutMode: creator.payoutMode,
   };
 }
 

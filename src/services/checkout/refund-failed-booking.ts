@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbExecutor } from '../../db/database.js';
-import { payments } from '../../db/schema/index.js';
+import { paymentRefunds, payments } from '../../db/schema/index.js';
 import { AppError, isAppError } from '../../domain/errors/index.js';
 import { balance, creatorAccount, platformAccount, post, type LedgerPostingInput } from '../../ledger/index.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
@@ -63,6 +63,10 @@ export async function refundFailedBooking(db: DbExecutor, input: RefundFailedBoo
     const now = context.clock.now();
     const { currency, creatorId } = locked;
     const refunds = platformAccount('refunds', currency);
+    // The refund's charge.refunded webhook may have been first: it booked the refund through
+    // applyRefund (keyed by the refund id; the payment is CANCELLED). Then only the status,
+    // audit and message remain to do here (docs/refunds-and-disputes.md).
+    const [bookedByWebhook] = await tx.select({ id: paymentRefunds.id }).from(paymentRefunds).where(eq(paymentRefunds.id, refund.id));
 
     // Where the creator's share is now: HELD → held, READY → available. Whatever is not there
     // any more (spent by a payout request, or the payment moved on since step 1) becomes debt.
@@ -76,25 +80,27 @@ export async function refundFailedBooking(db: DbExecutor, input: RefundFailedBoo
       ...(locked.feeAmount > 0n ? [{ account: platformAccount('fees', currency), debit: locked.feeAmount }] : []),
     ];
     const description = `Refund ${refund.id} of payment ${locked.externalId}: booking ${locked.bookingId ?? '(none)'} could not be created`;
-    await post(tx, {
-      key: `payment:${locked.id}:refund:${REFUND_REQUEST_ID}:paid`,
-      kind: 'payment.refunded',
-      effectiveAt: now,
-      description,
-      metadata: { paymentId: locked.id, refundId: refund.id },
-      postings: [
-        { account: refunds, debit: locked.amount },
-        { account: platformAccount('stripe_balance', currency), credit: locked.amount },
-      ],
-    });
-    await post(tx, {
-      key: `payment:${locked.id}:refund:${REFUND_REQUEST_ID}:recovered`,
-      kind: 'payment.refund_recovered',
-      effectiveAt: now,
-      description,
-      metadata: { paymentId: locked.id, refundId: refund.id },
-      postings: [...recovery, { account: refunds, credit: locked.amount }],
-    });
+    if (!bookedByWebhook) {
+      await post(tx, {
+        key: `payment:${locked.id}:refund:${REFUND_REQUEST_ID}:paid`,
+        kind: 'payment.refunded',
+        effectiveAt: now,
+        description,
+        metadata: { paymentId: locked.id, refundId: refund.id },
+        postings: [
+          { account: refunds, debit: locked.amount },
+          { account: platformAccount('stripe_balance', currency), credit: locked.amount },
+        ],
+      });
+      await post(tx, {
+        key: `payment:${locked.id}:refund:${REFUND_REQUEST_ID}:recovered`,
+        kind: 'payment.refund_recovered',
+        effectiveAt: now,
+        description,
+        metadata: { paymentId: locked.id, refundId: refund.id },
+        postings: [...recovery, { account: refunds, credit: locked.amount }],
+      });
+    }
 
     const [updated] = await tx
       .update(payments)
@@ -178,7 +184,10 @@ function assertRefundable(payment: Payment): string {
     new AppError('PAYMENT_NOT_REFUNDABLE', `Payment ${payment.id} cannot be refunded here: ${why}`, { kind: 'conflict', details: { paymentId: payment.id, status: payment.status } });
   if (!payment.stripePaymentIntentId) throw refusal('it was not paid through Stripe');
   if (payment.transferredAtSource) throw refusal("it was a destination charge: the creator's share has already left the platform");
-  if (payment.status !== 'HELD' && payment.status !== 'READY') throw refusal(`it is ${payment.status}; only HELD or READY payments are refunded for a failed booking`);
+  // CANCELLED and fully refunded: the charge.refunded webhook booked this path's refund first (a
+  // retry after a crash); Stripe's idempotency gives the refund back and only the status is left.
+  const bookedByWebhook = payment.status === 'CANCELLED' && payment.refundedAmount === payment.amount;
+  if (payment.status !== 'HELD' && payment.status !== 'READY' && !bookedByWebhook) throw refusal(`it is ${payment.status}; only HELD or READY payments are refunded for a failed booking`);
   return payment.stripePaymentIntentId;
 }
 

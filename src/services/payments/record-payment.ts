@@ -1,4 +1,5 @@
 import { eq, or, sql } from 'drizzle-orm';
+import type pg from 'pg';
 import type { DbExecutor } from '../../db/database.js';
 import { creators, payments } from '../../db/schema/index.js';
 import { AppError } from '../../domain/errors/index.js';
@@ -6,7 +7,7 @@ import { newId } from '../../domain/ids.js';
 import { normalizeCurrency } from '../../domain/money/index.js';
 import { payoutReleaseDate } from '../../domain/payments/release-date.js';
 import { splitFee } from '../../domain/payments/split-fee.js';
-import { creatorAccount, platformAccount, post } from '../../ledger/index.js';
+import { creatorAccount, platformAccount, post, type LedgerAccount } from '../../ledger/index.js';
 import { ledgerPostStatement, translateLedgerError } from '../../ledger/post-entry.js';
 import { auditEventInsert } from '../audit/record-audit-event.js';
 import { outboxMessageInsert } from '../outbox/enqueue-message.js';
@@ -31,6 +32,105 @@ export interface RecordPaymentInput {
 }
 
 export type Payment = typeof payments.$inferSelect;
+
+/** A webhook event's row as it is stored on receipt (`webhook_events`): the payload is the verified event. */
+export interface ReceivedEventRow {
+  id: string;
+  type: string;
+  account: string | null;
+  payload: unknown;
+}
+
+/**
+ * The receipt of a payment webhook and the payment it records in ONE statement — one round trip,
+ * one (autocommit) transaction: the `webhook_record_payment` SQL function (drizzle/0008) stores
+ * the event row `completed` (or counts a duplicate and stops), reads the creator, splits the fee,
+ * inserts the payment HELD, posts its ledger entry through `ledger_post`, and writes the audit event
+ * and the creator's `payment.received` message: the same rows as `ingestWebhookEvent` running
+ * `recordPayment` in its transaction.
+ *
+ * It only takes the plain case, and declines everything else — it then wrote nothing, and the
+ * caller runs the general path, which decides what the event becomes: `db` a transaction (the
+ * statement must be its own transaction), a destination charge, no
+ * such creator, a payment already recorded for this external id or booking, an input
+ * `recordPayment` would refuse, a refusal by the ledger, or any database error (if that error
+ * hid a commit, the general path finds the event stored and answers it as a duplicate).
+ *
+ * @returns `recorded` (event and payment committed), `duplicate` (the event id was stored before:
+ *   counted, nothing else done), or undefined (declined, nothing written)
+ */
+export async function recordPaymentWithEvent(
+  db: DbExecutor,
+  event: ReceivedEventRow,
+  input: RecordPaymentInput,
+  context: Pick<ServiceContext, 'config' | 'clock'>,
+): Promise<'recorded' | 'duplicate' | undefined> {
+  // Its own transaction is the statement's (autocommit): inside a caller's transaction a declined
+  // statement would abort it. So only on the database itself — its pg pool, with a constant text:
+  // no query building per event.
+  const pool = (db as { $client?: Pick<pg.Pool, 'query'> }).$client;
+  if (!pool || input.transferredAtSource || input.amount <= 0n || input.amount > MAX_AMOUNT) return undefined;
+  let currency: string;
+  let accounts: string;
+  try {
+    currency = normalizeCurrency(input.currency);
+    // The accounts of recordPayment's entry, in the function's order: cash, creator held, fees.
+    const entryAccounts = [platformAccount('stripe_balance', currency), creatorAccount(input.creatorId, 'held', currency), platformAccount('fees', currency)];
+    // The function rebuilds validateEntry's content hash with the postings in the order held, fees, cash.
+    const [cash, held, fees] = entryAccounts.map((account) => account.code) as [string, string, string];
+    if (!(held < fees && fees < cash)) return undefined;
+    accounts = JSON.stringify(entryAccounts.map(accountDefinition));
+  } catch {
+    return undefined; // an unknown currency or a creator id no account can carry: recordPayment refuses it
+  }
+  const values = [
+    event.id,
+    event.type,
+    event.account,
+    JSON.stringify(event.payload),
+    context.clock.now().toISOString(),
+    newId('pay'),
+    input.creatorId,
+    input.bookingId ?? null,
+    input.externalId,
+    input.stripePaymentIntentId ?? null,
+    input.stripeChargeId ?? null,
+    input.stripeCheckoutSessionId ?? null,
+    input.amount.toString(),
+    currency,
+    input.paidAt.toISOString(),
+    input.customerEmail ?? null,
+    JSON.stringify(input.metadata ?? {}),
+    input.actor,
+    context.config.platformFeeBps,
+    context.config.holdingPeriodHours,
+    accounts,
+  ];
+  try {
+    const result = await pool.query<{ recorded: boolean }>(RECORD_PAYMENT_WITH_EVENT, values);
+    return result.rows[0]?.recorded === true ? 'recorded' : 'duplicate';
+  } catch {
+    return undefined;
+  }
+}
+
+/** The casts of webhook_record_payment's parameters, in order (drizzle/0008_ingest_payment_fn.sql). */
+const PARAMETER_TYPES = [
+  '::text', '::text', '::text', '::jsonb', '::timestamptz', // the event: id, type, account, payload, now
+  '::text', '::text', '::text', '::text', // payment id, creator, booking, external id
+  '::text', '::text', '::text', // payment intent, charge, Checkout session
+  '::bigint', '::text', '::timestamptz', '::text', '::jsonb', '::text', // amount, currency, paid at, email, metadata, actor
+  '::integer', '::integer', '::jsonb', // default fee (bps), default holding (hours), the entry's accounts
+];
+const RECORD_PAYMENT_WITH_EVENT = `select webhook_record_payment(${PARAMETER_TYPES.map((type, i) => `$${i + 1}${type}`).join(', ')}) as recorded`;
+
+/** The largest amount bigint columns hold. */
+const MAX_AMOUNT = 9_223_372_036_854_775_807n;
+
+/** An account as ledger_post's postings name it (postingsPayload without the amount). */
+function accountDefinition(account: LedgerAccount) {
+  return { a: account.code, c: account.currency, s: account.normalSide, n: account.allowNegative, b: account.buckets };
+}
 
 /**
  * Record a customer's payment for a booking (seed 000 "Payment Flow" 1–2): the fee split, the

@@ -3,7 +3,7 @@ import type { DbExecutor } from '../../db/database.js';
 import { payments } from '../../db/schema/index.js';
 import { AppError } from '../../domain/errors/index.js';
 import type { Actor, ServiceContext } from '../context.js';
-import { recordPayment, type Payment } from './record-payment.js';
+import { recordPayment, recordPaymentWithEvent, type Payment, type ReceivedEventRow, type RecordPaymentInput } from './record-payment.js';
 
 /** What Stripe tells us about a succeeded payment, from a payment intent (and its Checkout session, if any). */
 export interface StripePaymentFacts {
@@ -43,31 +43,10 @@ export async function recordStripePayment(
   facts: StripePaymentFacts,
   context: Pick<ServiceContext, 'config' | 'clock'> & { actor?: Actor },
 ): Promise<RecordStripePaymentResult> {
-  const creatorId = facts.metadata.creatorId?.trim();
-  if (!creatorId) {
-    return { outcome: 'not_a_creator_payment', reason: `payment intent ${facts.paymentIntentId} has no creatorId metadata: not a creator's booking` };
-  }
-  const bookingId = facts.metadata.bookingId?.trim() || null;
-  const metadata = Object.fromEntries(Object.entries(facts.metadata).filter(([key]) => !ROUTING_KEYS.has(key)));
-  const { payment, created } = await recordPayment(
-    tx,
-    {
-      creatorId,
-      externalId: facts.paymentIntentId,
-      bookingId,
-      amount: facts.amount,
-      currency: facts.currency,
-      paidAt: facts.paidAt,
-      stripePaymentIntentId: facts.paymentIntentId,
-      stripeChargeId: facts.chargeId,
-      stripeCheckoutSessionId: facts.checkoutSessionId,
-      customerEmail: facts.customerEmail,
-      transferredAtSource: facts.transferDestination !== null,
-      metadata,
-      actor: context.actor ?? 'stripe',
-    },
-    context,
-  );
+  const input = stripePaymentInput(facts, context.actor ?? 'stripe');
+  if ('reason' in input) return { outcome: 'not_a_creator_payment', reason: input.reason };
+  const { creatorId, bookingId } = input;
+  const { payment, created } = await recordPayment(tx, input, context);
   if (created) return { outcome: 'recorded', payment };
 
   if (payment.stripePaymentIntentId !== null && payment.stripePaymentIntentId !== facts.paymentIntentId) {
@@ -94,4 +73,47 @@ export async function recordStripePayment(
     .where(eq(payments.id, payment.id))
     .returning();
   return { outcome: 'existing', payment: filledIn ?? payment };
+}
+
+/**
+ * What `recordStripePayment` records for these facts: the creator and booking from the metadata
+ * (trimmed), the rest of the metadata kept on the payment; or, without `creatorId`, why it is not
+ * a creator's payment.
+ */
+function stripePaymentInput(facts: StripePaymentFacts, actor: Actor): (RecordPaymentInput & { bookingId: string | null }) | { reason: string } {
+  const creatorId = facts.metadata.creatorId?.trim();
+  if (!creatorId) return { reason: `payment intent ${facts.paymentIntentId} has no creatorId metadata: not a creator's booking` };
+  return {
+    creatorId,
+    externalId: facts.paymentIntentId,
+    bookingId: facts.metadata.bookingId?.trim() || null,
+    amount: facts.amount,
+    currency: facts.currency,
+    paidAt: facts.paidAt,
+    stripePaymentIntentId: facts.paymentIntentId,
+    stripeChargeId: facts.chargeId,
+    stripeCheckoutSessionId: facts.checkoutSessionId,
+    customerEmail: facts.customerEmail,
+    transferredAtSource: facts.transferDestination !== null,
+    metadata: Object.fromEntries(Object.entries(facts.metadata).filter(([key]) => !ROUTING_KEYS.has(key))),
+    actor,
+  };
+}
+
+/**
+ * A webhook's receipt and the payment it reports, in one statement (`recordPaymentWithEvent`),
+ * for the plain case: a creator's new payment. @returns `recorded` or `duplicate` (the event was
+ * stored before), or undefined when it declined — not a creator's payment, a destination charge,
+ * no such creator, an existing payment…: nothing was written, and the caller's general path
+ * (`recordStripePayment` in the ingestion transaction) decides.
+ */
+export async function recordStripePaymentWithEvent(
+  db: DbExecutor,
+  event: ReceivedEventRow,
+  facts: StripePaymentFacts,
+  context: Pick<ServiceContext, 'config' | 'clock'> & { actor?: Actor },
+): Promise<'recorded' | 'duplicate' | undefined> {
+  const input = stripePaymentInput(facts, context.actor ?? 'stripe');
+  if ('reason' in input) return undefined;
+  return recordPaymentWithEvent(db, event, input, context);
 }

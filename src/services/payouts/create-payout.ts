@@ -8,7 +8,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { Actor, ServiceContext } from '../context.js';
 import { violatedUniqueConstraint } from '../users/unique-violation.js';
 import { postPayoutStep } from './payout-ledger.js';
-import { syncPaymentStatuses } from './sync-payment-statuses.js';
+import { payableShareSql, syncPaymentStatuses } from './sync-payment-statuses.js';
 
 export type Payout = typeof payouts.$inferSelect;
 
@@ -114,9 +114,9 @@ export async function createPayout(tx: DbExecutor, input: CreatePayoutInput, con
 /** Cover the payout with READY payments, oldest release first, the last one split if needed. */
 async function allocatePayments(tx: DbExecutor, payout: Payout, onlyPaymentIds: string[] | undefined): Promise<CreatedPayout['allocations']> {
   const { rows } = await tx.execute<{ id: string; remaining: bigint | string }>(sql`
-    select id, creator_amount - allocated_amount as remaining from payments
+    select id, ${payableShareSql('payments')} - allocated_amount as remaining from payments
     where creator_id = ${payout.creatorId} and currency = ${payout.currency} and status = 'READY'
-      and not dispute_requested and creator_amount > allocated_amount
+      and not dispute_requested and ${payableShareSql('payments')} > allocated_amount
       ${onlyPaymentIds ? sql`and id in (select jsonb_array_elements_text(${JSON.stringify(onlyPaymentIds)}::jsonb))` : sql``}
     order by payout_release_date, id
     for update`);

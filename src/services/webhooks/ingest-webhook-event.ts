@@ -33,6 +33,10 @@ export type IngestWebhookResult =
  * see `recordFailedReceipt` for why that gap is safe. No savepoint: the happy path is BEGIN, the
  * row, the handler's statements, COMMIT (docs/webhooks.md).
  *
+ * A handler with `receive` (payment_intent.succeeded) first tries the whole receipt in one
+ * statement; when it declines (anything off its happy path), it has written nothing and the
+ * transaction above runs as described.
+ *
  * @param payload the event as Stripe sent it (already signature-checked); stored as is.
  * @throws AppError WEBHOOK_EVENT_MALFORMED when the payload is not a Stripe event (nothing stored)
  * @example
@@ -53,7 +57,13 @@ export async function ingestWebhookEvent(db: DbExecutor, payload: unknown, conte
     return inserted ? { status: 'ignored', eventId: event.id, reason } : { status: 'duplicate', eventId: event.id };
   }
 
-  const prepared = await prepareWebhookEvent(event, context);
+  if (handler.receive) {
+    // The hot types' happy path in one statement; off it, nothing was written and the general path runs.
+    const received = await handler.receive(db, event, row, context);
+    if (received) return { status: received, eventId: event.id };
+  }
+
+  const prepared = await prepareWebhookEvent(event, context, db);
   if (!prepared.ok) return recordFailedReceipt(db, row, prepared.failure, context);
   try {
     return await db.transaction(async (tx): Promise<IngestWebhookResult> => {

@@ -93,7 +93,7 @@ async function retryClaimedEvent(
     );
     return { status: 'failed', exhausted: true };
   }
-  const prepared = await prepareWebhookEvent(event, context);
+  const prepared = await prepareWebhookEvent(event, context, db);
   return db.transaction(async (tx) => {
     // Still ours? An admin's manual retry may have finished it since the claim.
     const [row] = await tx

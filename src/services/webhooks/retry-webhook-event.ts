@@ -29,7 +29,7 @@ export async function retryWebhookEvent(
   if (!stored) throw new AppError('WEBHOOK_EVENT_NOT_FOUND', `No webhook event ${input.eventId}`, { kind: 'not_found' });
   assertRetryable(stored, context.clock.now());
   const event = parseWebhookEvent(stored.payload);
-  const prepared = await prepareWebhookEvent(event, context);
+  const prepared = await prepareWebhookEvent(event, context, db);
 
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(webhookEvents).where(eq(webhookEvents.id, input.eventId)).for('update');

@@ -1,5 +1,6 @@
 import type { DbExecutor } from '../../db/database.js';
 import type { ServiceContext } from '../context.js';
+import type { ReceivedEventRow } from '../payments/record-payment.js';
 import type { WebhookEvent } from './webhook-event.js';
 
 /** What a handler made of an event: applied, or deliberately left alone (with why). */
@@ -24,8 +25,22 @@ export type WebhookHandlerOutcome = { status: 'completed' } | { status: 'ignored
  * });
  */
 export interface WebhookEventHandler<Prepared = undefined> {
-  prepare?(event: WebhookEvent, context: ServiceContext): Promise<Prepared>;
+  /**
+   * Before the transaction: Stripe calls, and reads of the database through `db` (outside any
+   * transaction: a snapshot that `handle` must re-check under its locks) when what to ask Stripe
+   * depends on our state — e.g. whether a failed bank payout must be reversed.
+   */
+  prepare?(event: WebhookEvent, context: ServiceContext, db: DbExecutor): Promise<Prepared>;
   handle(tx: DbExecutor, event: WebhookEvent, prepared: Prepared, context: ServiceContext): Promise<WebhookHandlerOutcome>;
+  /**
+   * Optional, for a hot event type whose handler needs no `prepare`: the receipt of the event on
+   * its happy path in ONE statement — the event row (stored `completed`, or a duplicate counted)
+   * and `handle`'s effects together, atomically (e.g. a SQL function). Answers `completed` or
+   * `duplicate`; or undefined when the event is off its happy path, having written nothing, and
+   * the general path (the transaction running `handle`) takes it from there. It must leave exactly
+   * the rows that path would.
+   */
+  receive?(db: DbExecutor, event: WebhookEvent, row: ReceivedEventRow, context: ServiceContext): Promise<'completed' | 'duplicate' | undefined>;
 }
 
 /** A handler as the registry holds it, whatever it prepares. */

@@ -1,4 +1,4 @@
-import { recordStripePayment } from '../../payments/record-stripe-payment.js';
+import { recordStripePayment, recordStripePaymentWithEvent } from '../../payments/record-stripe-payment.js';
 import { parseStripeObject, paymentFactsFrom, paymentIntentSchema } from '../../payments/stripe-payment-objects.js';
 import { defineWebhookHandler } from '../webhook-event-handler.js';
 
@@ -9,6 +9,10 @@ import { defineWebhookHandler } from '../webhook-event-handler.js';
  * (`transfer_data.destination`) is recorded as already transferred. No `creatorId` metadata: not a
  * creator's booking, ignored; a `creatorId` naming no creator fails the event (CREATOR_NOT_FOUND)
  * so it is retried once the creator exists.
+ *
+ * `receive` is the same in one statement for a creator's new payment (the bench's hot path:
+ * bench/webhook-ingest.ts); anything else — not succeeded, no creatorId, a destination charge, no
+ * such creator, a payment already recorded — goes through `handle` in the ingestion transaction.
  */
 export const paymentIntentSucceededHandler = defineWebhookHandler({
   async handle(tx, event, _prepared, context) {
@@ -17,5 +21,11 @@ export const paymentIntentSucceededHandler = defineWebhookHandler({
     const result = await recordStripePayment(tx, paymentFactsFrom(intent, { paidAt: new Date(event.created * 1000) }), context);
     if (result.outcome === 'not_a_creator_payment') return { status: 'ignored', reason: result.reason };
     return { status: 'completed' };
+  },
+  async receive(db, event, row, context) {
+    const intent = paymentIntentSchema.safeParse(event.data.object);
+    if (!intent.success || intent.data.status !== 'succeeded') return undefined;
+    const result = await recordStripePaymentWithEvent(db, row, paymentFactsFrom(intent.data, { paidAt: new Date(event.created * 1000) }), context);
+    return result === 'recorded' ? 'completed' : result;
   },
 });

@@ -1,0 +1,280 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { formatMoney, money } from '../../domain/money/index.js';
+import { payoutStatuses } from '../../domain/payouts/payout-status.js';
+import type { Payout } from '../../services/payouts/create-payout.js';
+import { listPayoutsForAdmin, type AdminPayoutRow } from '../../services/payouts/list-payouts-for-admin.js';
+import { processPayout, type ProcessPayoutResult } from '../../services/payouts/process-payout.js';
+import { MAX_BULK_PAYOUTS, processPayoutsInBulk } from '../../services/payouts/process-payouts-in-bulk.js';
+import { reviewPayout } from '../../services/payouts/review-payout.js';
+import type { App } from '../app.js';
+import { moneyRouteRateLimit, requireRoles } from '../auth/index.js';
+import { errorReplySchema } from '../error-handler.js';
+import { minorUnits } from '../resources/payment.js';
+
+const outcomes = ['paid', 'processing', 'retry_scheduled', 'failed'] as const;
+
+/** One payout in the admin queue: seed 000's fields, plus the approval and retry state. */
+export const adminPayoutResource = z.object({
+  id: z.string(),
+  creatorId: z.string(),
+  creatorName: z.string(),
+  creatorEmail: z.string(),
+  stripeAccountId: z.string().nullable().describe("The connected account it goes (or went) to: the payout's once processing started, else the creator's"),
+  requestedAmount: z.number().int().describe('Minor units'),
+  currency: z.string().describe('Lower-case ISO 4217'),
+  availableBalance: z.number().int().describe("The creator's available balance in this currency now (ledger), minor units"),
+  status: z.enum(payoutStatuses),
+  origin: z.string().describe('request, automatic or scheduled'),
+  requestedAt: z.string(),
+  approvalReason: z.string().nullable().describe('Why it waits for approval (limit and fraud rules)'),
+  flags: z.array(z.string()),
+  reviewedBy: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
+  reviewNotes: z.string().nullable(),
+  failedAttempts: z.number().int(),
+  nextRetryAt: z.string().nullable(),
+  lastErrorCode: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  transferId: z.string().nullable(),
+  bankPayoutId: z.string().nullable(),
+  processedBy: z.string().nullable(),
+  processedAt: z.string().nullable().describe('When processing started'),
+  completedAt: z.string().nullable(),
+  failedAt: z.string().nullable(),
+});
+
+/** Seed 000's `payout` in the process reply. */
+const processedPayoutResource = z.object({
+  id: z.string(),
+  amount: z.number().int().describe('Minor units'),
+  currency: z.string(),
+  stripeTransferId: z.string().nullable(),
+  status: z.enum(payoutStatuses),
+  nextRetryAt: z.string().nullable(),
+  lastErrorCode: z.string().nullable(),
+});
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+function toAdminPayout(row: AdminPayoutRow): z.infer<typeof adminPayoutResource> {
+  const { payout } = row;
+  return {
+    id: payout.id,
+    creatorId: payout.creatorId,
+    creatorName: row.creatorName,
+    creatorEmail: row.creatorEmail,
+    stripeAccountId: payout.stripeAccountId ?? row.creatorStripeAccountId,
+    requestedAmount: minorUnits(payout.amount),
+    currency: payout.currency,
+    availableBalance: minorUnits(row.availableBalance),
+    status: payout.status,
+    origin: payout.origin,
+    requestedAt: payout.requestedAt.toISOString(),
+    approvalReason: payout.approvalReason,
+    flags: payout.flags,
+    reviewedBy: payout.reviewedBy,
+    reviewedAt: iso(payout.reviewedAt),
+    reviewNotes: payout.reviewNotes,
+    failedAttempts: payout.failedAttempts,
+    nextRetryAt: iso(payout.nextRetryAt),
+    lastErrorCode: payout.lastErrorCode,
+    failureReason: payout.failureReason,
+    transferId: payout.stripeTransferId,
+    bankPayoutId: payout.stripeBankPayoutId,
+    processedBy: payout.processedBy,
+    processedAt: iso(payout.processingStartedAt),
+    completedAt: iso(payout.completedAt),
+    failedAt: iso(payout.failedAt),
+  };
+}
+
+function toProcessedPayout(payout: Payout): z.infer<typeof processedPayoutResource> {
+  return {
+    id: payout.id,
+    amount: minorUnits(payout.amount),
+    currency: payout.currency,
+    stripeTransferId: payout.stripeTransferId,
+    status: payout.status,
+    nextRetryAt: iso(payout.nextRetryAt),
+    lastErrorCode: payout.lastErrorCode,
+  };
+}
+
+/** `fr` when the admin's browser asks for French (seed 000's messages), else English. */
+function localeOf(request: FastifyRequest): 'fr' | 'en' {
+  return /^\s*fr\b/i.test(String(request.headers['accept-language'] ?? '')) ? 'fr' : 'en';
+}
+
+/** Seed 000: "Paiement de 126,00 € transféré avec succès". */
+function processMessage(result: ProcessPayoutResult, locale: 'fr' | 'en'): string {
+  const amount = formatMoney(money(result.payout.amount, result.payout.currency), locale);
+  const error = result.error ? ` (${result.error.code})` : '';
+  const retryAt = result.payout.nextRetryAt?.toISOString() ?? '';
+  const fr = locale === 'fr';
+  switch (result.outcome) {
+    case 'paid':
+      return fr ? `Paiement de ${amount} transféré avec succès` : `Payout of ${amount} transferred successfully`;
+    case 'processing':
+      return fr ? `Paiement de ${amount} en cours de traitement${error}` : `Payout of ${amount} is being processed${error}`;
+    case 'retry_scheduled':
+      return fr ? `Le transfert de ${amount} a échoué${error} ; nouvel essai à ${retryAt}` : `The transfer of ${amount} failed${error}; it will be retried at ${retryAt}`;
+    case 'failed':
+      return fr ? `Le transfert de ${amount} a échoué${error} ; le solde a été rendu au créateur` : `The transfer of ${amount} failed${error}; the balance went back to the creator`;
+  }
+}
+
+/**
+ * Admin payout routes (docs/payout-processing.md): the queue, processing one payout (seed 000),
+ * many (bulk), and approving or rejecting (seed 002 §7).
+ */
+export async function adminPayoutRoutes(app: App): Promise<void> {
+  app.get(
+    '/api/admin/payouts',
+    {
+      preValidation: requireRoles('ADMIN'),
+      schema: {
+        summary: 'Payouts, newest request first, with the creator and their available balance (seed 000)',
+        tags: ['admin', 'payouts'],
+        querystring: z.strictObject({
+          status: z.enum(payoutStatuses).optional(),
+          creatorId: z.string().min(1).max(100).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().min(1).max(500).optional(),
+        }),
+        response: { 200: z.object({ data: z.array(adminPayoutResource), nextCursor: z.string().nullable() }), '4xx': errorReplySchema },
+      },
+    },
+    async (request) => {
+      const page = await listPayoutsForAdmin(app.deps.database.db, request.query);
+      return { data: page.data.map(toAdminPayout), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/api/admin/payouts',
+    {
+      config: moneyRouteRateLimit,
+      preValidation: requireRoles('ADMIN'),
+      schema: {
+        summary: 'Process a PENDING payout: transfer it to the creator\'s connected account (seed 000)',
+        description:
+          '`success` is true when the transfer was made (`PAID`, or `PROCESSING` while the bank payout runs). A Stripe failure answers 200 with `success: false`: ' +
+          'retried later (`retry_scheduled`, see `payout.nextRetryAt`) or failed for good (`failed`, the reservation released). ' +
+          '409 PAYOUT_NOT_PROCESSABLE when the payout is not PENDING (e.g. a second click: it is already PROCESSING or PAID); ' +
+          '400 PAYOUT_STRIPE_NOT_CONNECTED when the creator cannot receive payouts (it stays PENDING).',
+        tags: ['admin', 'payouts'],
+        body: z.strictObject({ payoutId: z.string().min(1).max(100), notes: z.string().max(1000).optional() }),
+        response: {
+          200: z.object({ success: z.boolean(), message: z.string(), outcome: z.enum(outcomes), transferId: z.string().optional(), payout: processedPayoutResource }),
+          '4xx': errorReplySchema,
+        },
+      },
+    },
+    async (request) => {
+      const result = await processPayout(app.deps.database.db, { payoutId: request.body.payoutId, actor: request.principal!.actor, notes: request.body.notes ?? null }, app.deps);
+      return {
+        success: result.outcome === 'paid' || result.outcome === 'processing',
+        message: processMessage(result, localeOf(request)),
+        outcome: result.outcome,
+        ...(result.transferId ? { transferId: result.transferId } : {}),
+        payout: toProcessedPayout(result.payout),
+      };
+    },
+  );
+
+  app.post(
+    '/api/admin/payouts/bulk',
+    {
+      config: moneyRouteRateLimit,
+      preValidation: requireRoles('ADMIN'),
+      schema: {
+        summary: `Process up to ${MAX_BULK_PAYOUTS} payouts, throttled under Stripe's rate limit, with a result per payout`,
+        description:
+          'Each payout goes through the same saga as `POST /api/admin/payouts`. `results` follows the order of `payoutIds` (duplicates once): ' +
+          '`ok: true` with the `outcome`, or `ok: false` with the error (e.g. PAYOUT_NOT_PROCESSABLE and the current status).',
+        tags: ['admin', 'payouts'],
+        body: z.strictObject({ payoutIds: z.array(z.string().min(1).max(100)).min(1).max(MAX_BULK_PAYOUTS), notes: z.string().max(1000).optional() }),
+        response: {
+          200: z.object({
+            success: z.boolean(),
+            message: z.string(),
+            counts: z.object({ paid: z.number().int(), processing: z.number().int(), retry_scheduled: z.number().int(), failed: z.number().int(), error: z.number().int() }),
+            results: z.array(
+              z.object({
+                payoutId: z.string(),
+                ok: z.boolean(),
+                outcome: z.enum(outcomes).optional(),
+                status: z.string().optional(),
+                transferId: z.string().nullable().optional(),
+                error: z.object({ code: z.string(), message: z.string(), status: z.string().optional() }).optional(),
+              }),
+            ),
+          }),
+          '4xx': errorReplySchema,
+        },
+      },
+    },
+    async (request) => {
+      const summary = await processPayoutsInBulk(app.deps.database.db, { payoutIds: request.body.payoutIds, actor: request.principal!.actor, notes: request.body.notes ?? null }, app.deps);
+      const { counts } = summary;
+      return {
+        success: counts.error === 0 && counts.failed === 0 && counts.retry_scheduled === 0,
+        message: `Processed ${summary.results.length} payouts: ${counts.paid} paid, ${counts.processing} processing, ${counts.retry_scheduled} retry scheduled, ${counts.failed} failed, ${counts.error} refused`,
+        counts,
+        results: summary.results,
+      };
+    },
+  );
+
+  app.post(
+    '/api/admin/payout-approval',
+    {
+      config: moneyRouteRateLimit,
+      preValidation: requireRoles('ADMIN'),
+      schema: {
+        summary: 'Approve (then process at once) or reject a payout waiting for approval (seed 002 §7)',
+        description:
+          '`approvalId` (seed 002: `approval_<payoutId>`) is accepted instead of `payoutId`. Reject needs `notes` (400 PAYOUT_REASON_REQUIRED): the payout is CANCELLED, ' +
+          'the reservation released and the creator told. Approve: PENDING_APPROVAL → PENDING, then processed; a payout already reviewed answers 409 PAYOUT_NOT_REVIEWABLE.',
+        tags: ['admin', 'payouts'],
+        body: z
+          .strictObject({
+            payoutId: z.string().min(1).max(100).optional(),
+            approvalId: z.string().min(1).max(110).optional(),
+            action: z.enum(['approve', 'reject']),
+            notes: z.string().max(1000).optional(),
+          })
+          .refine((body) => body.payoutId !== undefined || body.approvalId !== undefined, { message: 'payoutId (or approvalId) is required', path: ['payoutId'] }),
+        response: {
+          200: z.object({
+            success: z.boolean(),
+            message: z.string(),
+            transferId: z.string().optional(),
+            outcome: z.enum(outcomes).optional(),
+            processingError: z.object({ code: z.string(), message: z.string() }).optional(),
+            payout: processedPayoutResource,
+          }),
+          '4xx': errorReplySchema,
+        },
+      },
+    },
+    async (request) => {
+      const { body } = request;
+      const payoutId = body.payoutId ?? body.approvalId!.replace(/^approval_/, '');
+      const result = await reviewPayout(app.deps.database.db, { payoutId, action: body.action, notes: body.notes ?? null, actor: request.principal!.actor }, app.deps);
+      if (result.action === 'reject') return { success: true, message: 'Payout rejected successfully', payout: toProcessedPayout(result.payout) };
+      if ('processingError' in result) {
+        return { success: true, message: `Payout approved; it could not be processed yet: ${result.processingError.message}`, processingError: result.processingError, payout: toProcessedPayout(result.payout) };
+      }
+      const { processing } = result;
+      return {
+        success: processing.outcome === 'paid' || processing.outcome === 'processing',
+        message: processing.outcome === 'paid' || processing.outcome === 'processing' ? 'Payout approved and processed successfully' : `Payout approved; ${processMessage(processing, 'en')}`,
+        outcome: processing.outcome,
+        ...(processing.transferId ? { transferId: processing.transferId } : {}),
+        payout: toProcessedPayout(processing.payout),
+      };
+    },
+  );
+}

@@ -1,0 +1,20 @@
+import { retryPayouts } from '../services/payouts/retry-payouts.js';
+import type { JobDefinition } from './job.js';
+
+/** Due transfer retries and crashed sagas, continued with one transfer per payout (docs/payout-processing.md). */
+export const retryPayoutsJob: JobDefinition = {
+  name: 'retry-payouts',
+  description: 'Retry failed payout transfers when due, and repair payouts a crash left half-way (Stripe looked up first)',
+  schedule: '* * * * *',
+  async run(context) {
+    const result = await retryPayouts(context.database.db, context, { actor: context.actor, limit: 100 });
+    return {
+      message:
+        result.claimed === 0
+          ? 'No payouts to retry'
+          : `Retried ${result.claimed} payouts: ${result.paid} paid, ${result.processing} processing, ${result.retryScheduled} retry scheduled, ${result.failed} failed`,
+      updatedCount: result.claimed,
+      ...result,
+    };
+  },
+};

@@ -1,0 +1,208 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testDatabaseKind } from '../../../test/database.js';
+import { insertCreator } from '../../../test/fixtures.js';
+import { loadConfig } from '../../config/config.js';
+import type { Database } from '../../db/database.js';
+import { auditEvents, ledgerEntries, ledgerPostings, outboxMessages, payments, webhookEvents } from '../../db/schema/index.js';
+import { verifyLedger } from '../../ledger/index.js';
+import { StripeGateway } from '../../providers/stripe/index.js';
+import { recordStripePaymentWithEvent } from '../payments/record-stripe-payment.js';
+import { paymentFactsFrom, paymentIntentSchema } from '../payments/stripe-payment-objects.js';
+import type { ServiceContext } from '../context.js';
+import { webhookEventHandlers } from './handlers/index.js';
+import { ingestWebhookEvent } from './ingest-webhook-event.js';
+import type { RegisteredWebhookHandler } from './webhook-event-handler.js';
+
+/**
+ * `payment_intent.succeeded`'s one-statement path (`receive` → webhook_record_payment, drizzle/0008)
+ * must leave exactly the rows of the general path (the ingestion transaction running `handle` →
+ * recordPayment), and decline — writing nothing — whenever it is off its happy path.
+ */
+let database: Database;
+/** A clock that stands still: the two paths' rows then carry the same times. */
+const clock = { now: () => new Date('2026-11-02T10:00:00.123Z') };
+const context: ServiceContext = {
+  config: loadConfig({ PLATFORM_FEE_PERCENTAGE: '10', PAYOUT_HOLDING_DAYS: '7' }),
+  clock,
+  stripe: new StripeGateway({ secretKey: 'sk_test_unused', apiBase: 'http://127.0.0.1:9', webhookSecrets: [], policy: { maxAttempts: 1 } }),
+};
+const unique = () => Math.random().toString(36).slice(2, 10);
+const handlers = webhookEventHandlers as Record<string, RegisteredWebhookHandler>;
+const original = handlers['payment_intent.succeeded']!;
+
+beforeAll(async () => {
+  database = await createTestDatabase({ poolSize: 4 });
+});
+afterAll(async () => {
+  handlers['payment_intent.succeeded'] = original;
+  await database?.close();
+});
+
+interface Facts {
+  creatorId: string;
+  amount: number;
+  currency?: string;
+  bookingId?: string | null;
+  email?: string | null;
+  extraMetadata?: Record<string, string>;
+}
+
+function paymentEvent(facts: Facts) {
+  const tag = unique();
+  const created = Math.floor(clock.now().getTime() / 1000) - 3600;
+  const metadata: Record<string, string> = { creatorId: facts.creatorId, ...facts.extraMetadata };
+  if (facts.bookingId !== null) metadata.bookingId = `bk_${tag}`;
+  return {
+    id: `evt_${tag}`,
+    object: 'event',
+    type: 'payment_intent.succeeded',
+    created,
+    data: {
+      object: {
+        id: `pi_${tag}`,
+        object: 'payment_intent',
+        amount: facts.amount,
+        amount_received: facts.amount,
+        currency: facts.currency ?? 'eur',
+        status: 'succeeded',
+        created,
+        latest_charge: `ch_${tag}`,
+        receipt_email: facts.email ?? null,
+        metadata,
+      },
+    },
+  };
+}
+
+/** Ingest through the real handler, recording what its one-statement path answered. */
+async function ingestFast(event: ReturnType<typeof paymentEvent>) {
+  let received: unknown = 'not called';
+  handlers['payment_intent.succeeded'] = {
+    ...original,
+    async receive(db, e, row, ctx) {
+      received = await original.receive!(db, e, row, ctx);
+      return received as 'completed' | 'duplicate' | undefined;
+    },
+  };
+  try {
+    const result = await ingestWebhookEvent(database.db, event, context);
+    return { result, received };
+  } finally {
+    handlers['payment_intent.succeeded'] = original;
+  }
+}
+
+/** Ingest through the general path only: the same handler without `receive`. */
+async function ingestGeneral(event: ReturnType<typeof paymentEvent>) {
+  const { receive: _receive, ...general } = original;
+  handlers['payment_intent.succeeded'] = general;
+  try {
+    return await ingestWebhookEvent(database.db, event, context);
+  } finally {
+    handlers['payment_intent.succeeded'] = original;
+  }
+}
+
+/** Everything an event left behind, with its own ids replaced by placeholders so that two events compare. */
+async function footprint(event: ReturnType<typeof paymentEvent>) {
+  const db = database.db;
+  const [stored] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, event.id));
+  const [payment] = await db.select().from(payments).where(eq(payments.externalId, event.data.object.id));
+  if (!stored || !payment) return { stored, payment };
+  const entries = await db.select().from(ledgerEntries).where(sql`${ledgerEntries.metadata} ->> 'paymentId' = ${payment.id}`);
+  const postings = await db
+    .select({ account: ledgerPostings.accountCode, currency: ledgerPostings.currency, amount: ledgerPostings.amount })
+    .from(ledgerPostings)
+    .where(inArray(ledgerPostings.entryId, entries.map((e) => e.id)));
+  const audits = await db.select().from(auditEvents).where(eq(auditEvents.subjectId, payment.id));
+  const messages = await db.select().from(outboxMessages).where(eq(outboxMessages.dedupeKey, `payment.received:${payment.id}`));
+  const bookingId = event.data.object.metadata.bookingId;
+  const anonymise = (value: unknown) =>
+    JSON.parse(
+      JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))
+        .replaceAll(payment.id, '<payment>')
+        .replaceAll(event.data.object.id, '<intent>')
+        .replaceAll(event.id, '<event>')
+        .replaceAll(`ch_${event.id.slice(4)}`, '<charge>')
+        .replaceAll(bookingId ?? '<no booking>', '<booking>'),
+    ) as unknown;
+  return anonymise({
+    stored: { ...stored, payload: undefined },
+    payment: { ...payment, id: undefined },
+    entries: entries.map((e) => ({ ...e, id: undefined, createdAt: undefined })),
+    postings: postings.sort((a, b) => a.account.localeCompare(b.account)),
+    audits: audits.map((a) => ({ ...a, id: undefined })),
+    messages: messages.map((m) => ({ ...m, id: undefined })),
+  });
+}
+
+describe(`payment_intent.succeeded in one statement on ${testDatabaseKind}`, () => {
+  const cases: Array<{ name: string; creator: { feeBps?: number; holdingPeriodHours?: number }; facts: Omit<Facts, 'creatorId'> }> = [
+    { name: 'the platform fee and holding period', creator: {}, facts: { amount: 7000 } },
+    { name: 'a creator fee that rounds half up', creator: { feeBps: 333 }, facts: { amount: 1550, email: 'buyer@example.test', extraMetadata: { channel: 'app' } } },
+    { name: 'no fee (no fees posting)', creator: { feeBps: 0, holdingPeriodHours: 0 }, facts: { amount: 999 } },
+    { name: 'all fee (no held posting)', creator: { feeBps: 10_000, holdingPeriodHours: 48 }, facts: { amount: 1234, bookingId: null } },
+    { name: 'a zero-decimal currency', creator: { feeBps: 1250 }, facts: { amount: 12_345, currency: 'JPY' } },
+    { name: 'a large amount', creator: { feeBps: 999 }, facts: { amount: 2 ** 53 - 1 } },
+  ];
+
+  for (const { name, creator, facts } of cases) {
+    it(`leaves the rows of the general path: ${name}`, async () => {
+      const { creatorId } = await insertCreator(database.db, creator);
+      const fastEvent = paymentEvent({ creatorId, ...facts });
+      const generalEvent = paymentEvent({ creatorId, ...facts });
+
+      const fast = await ingestFast(fastEvent);
+      expect(fast).toEqual({ result: { status: 'completed', eventId: fastEvent.id }, received: 'completed' });
+      expect(await ingestGeneral(generalEvent)).toEqual({ status: 'completed', eventId: generalEvent.id });
+
+      const [a, b] = [await footprint(fastEvent), await footprint(generalEvent)];
+      expect(a).toEqual(b);
+      expect((a as { entries: unknown[] }).entries).toHaveLength(1);
+    });
+  }
+
+  it('counts a duplicate in the same statement, and leaves the ledger verifying', async () => {
+    const { creatorId } = await insertCreator(database.db);
+    const event = paymentEvent({ creatorId, amount: 4200 });
+    expect((await ingestFast(event)).received).toBe('completed');
+    expect(await ingestFast(event)).toEqual({ result: { status: 'duplicate', eventId: event.id }, received: 'duplicate' });
+    const [stored] = await database.db.select().from(webhookEvents).where(eq(webhookEvents.id, event.id));
+    expect(stored).toMatchObject({ status: 'completed', duplicates: 1, attempts: 1 });
+    expect((await verifyLedger(database.db)).ok).toBe(true);
+  });
+
+  it('declines, writing nothing, off its happy path: the general path decides', async () => {
+    // No such creator: stored failed by the general path, nothing else.
+    const missing = paymentEvent({ creatorId: 'cr_nobody', amount: 5000 });
+    expect(await ingestFast(missing)).toEqual({
+      result: expect.objectContaining({ status: 'failed', failure: expect.objectContaining({ code: 'CREATOR_NOT_FOUND' }) }),
+      received: undefined,
+    });
+
+    // The payment intent recorded before (another event about it): the general path finds it.
+    const { creatorId } = await insertCreator(database.db);
+    const first = paymentEvent({ creatorId, amount: 8000 });
+    expect((await ingestFast(first)).received).toBe('completed');
+    const again = { ...first, id: `evt_${unique()}` };
+    expect(await ingestFast(again)).toEqual({ result: { status: 'completed', eventId: again.id }, received: undefined });
+    expect(await database.db.select().from(payments).where(eq(payments.externalId, first.data.object.id))).toHaveLength(1);
+
+    // A destination charge, and a payment without creatorId: never tried in one statement.
+    const destination = paymentEvent({ creatorId, amount: 3000 });
+    (destination.data.object as Record<string, unknown>).transfer_data = { destination: 'acct_123' };
+    expect((await ingestFast(destination)).received).toBeUndefined();
+    const noCreator = paymentEvent({ creatorId: '', amount: 3000 });
+    expect(await ingestFast(noCreator)).toEqual({ result: expect.objectContaining({ status: 'ignored' }), received: undefined });
+
+    // Inside a caller's transaction: never (a declined statement would abort that transaction).
+    const inside = paymentEvent({ creatorId, amount: 2500 });
+    const facts = paymentFactsFrom(paymentIntentSchema.parse(inside.data.object), { paidAt: new Date(inside.created * 1000) });
+    const row = { id: inside.id, type: inside.type, account: null, payload: inside };
+    expect(await database.db.transaction((tx) => recordStripePaymentWithEvent(tx, row, facts, context))).toBeUndefined();
+    expect(await recordStripePaymentWithEvent(database.db, row, facts, context)).toBe('recorded');
+
+    expect((await verifyLedger(database.db)).ok).toBe(true);
+  });
+});

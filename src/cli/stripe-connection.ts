@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/config.js';
-import { SANDBOX_SECRET_KEY, stripeGatewayFor } from '../http/app.js';
+import { SANDBOX_SECRET_KEY, stripeGatewayFor, stripePolicyFor } from '../http/app.js';
 import type { AdjustableClock } from '../providers/clock/index.js';
 import { StripeGateway } from '../providers/stripe/index.js';
 import { startSandbox, type AdvanceableClock, type Sandbox } from '../sandbox/index.js';
@@ -27,7 +27,7 @@ export async function connectStripe(config: Config, clock: AdjustableClock, logg
   }
   const sharedClock: AdvanceableClock = { now: () => clock.now().getTime(), advance: (seconds) => void clock.advance(seconds) };
   const sandbox = await startSandbox({ port: config.stripe.sandboxPort, clock: sharedClock });
-  const gateway = new StripeGateway({ secretKey: SANDBOX_SECRET_KEY, apiBase: sandbox.url, webhookSecrets: [...config.stripe.webhookSecrets] });
+  const gateway = new StripeGateway({ secretKey: SANDBOX_SECRET_KEY, apiBase: sandbox.url, webhookSecrets: [...config.stripe.webhookSecrets], ...stripePolicyFor(config) });
   logger.info({ sandbox: sandbox.url }, `Stripe: local sandbox at ${sandbox.url} (no STRIPE_SECRET_KEY set)`);
   return {
     gateway,

@@ -71,6 +71,8 @@ const envSchema = z.object({
   ),
   STRIPE_SANDBOX_PORT: integer(12111, 0, 65535),
   STRIPE_API_BASE: url(/^https?:$/, 'http(s)://'),
+  /** Unset: 80/s with a live key, 20/s in test mode, transfers and bank payouts at half that. */
+  STRIPE_REQUESTS_PER_SECOND: optionalInteger(1, 1000),
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_WEBHOOK_SECRET_PAYOUTS: optionalString,
   CRON_SECRET: secret(16),
@@ -167,6 +169,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       useSandbox: env.STRIPE_SECRET_KEY === undefined,
       sandboxPort: env.STRIPE_SANDBOX_PORT,
       apiBase: env.STRIPE_API_BASE,
+      requestsPerSecond: env.STRIPE_REQUESTS_PER_SECOND,
       webhookSecrets: [env.STRIPE_WEBHOOK_SECRET, env.STRIPE_WEBHOOK_SECRET_PAYOUTS].filter((s): s is string => s !== undefined),
     },
     cron: { secret: env.CRON_SECRET, jwtSecret: env.CRON_JWT_SECRET },

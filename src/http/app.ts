@@ -60,7 +60,14 @@ export function stripeGatewayFor(config: Config): StripeGateway {
     secretKey: config.stripe.secretKey ?? SANDBOX_SECRET_KEY,
     apiBase: config.stripe.apiBase ?? (config.stripe.useSandbox ? `http://127.0.0.1:${config.stripe.sandboxPort}` : undefined),
     webhookSecrets: [...config.stripe.webhookSecrets],
+    ...stripePolicyFor(config),
   });
+}
+
+/** `STRIPE_REQUESTS_PER_SECOND`, when set, replaces the default budget (and its per-operation caps). */
+export function stripePolicyFor(config: Config): { policy?: { requestsPerSecond: number; perOperation: Record<string, number> } } {
+  const rps = config.stripe.requestsPerSecond;
+  return rps === undefined ? {} : { policy: { requestsPerSecond: rps, perOperation: {} } };
 }
 
 /** The key the service uses with the local sandbox (which accepts any `sk_test_` key). */

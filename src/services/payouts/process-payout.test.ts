@@ -235,6 +235,26 @@ describe(`a crash at each step of the saga, repaired by the retry job, on ${test
   });
 });
 
+describe(`a bank payout that cannot be made, on ${testDatabaseKind}`, () => {
+  it('a final bank payout error takes the transfer back and FAILS the payout with the money in available', async () => {
+    const { creatorId, stripeAccountId } = await f.connectedCreator({ payoutMode: 'automatic' });
+    const payout = await f.pendingPayout(creatorId);
+    await t.testSandbox!.control('POST', '/_sandbox/failures', {
+      method: 'POST',
+      path: '/v1/payouts',
+      error: { status: 400, type: 'invalid_request_error', code: 'payouts_not_allowed', message: 'Payouts are not allowed for this account' },
+    });
+    const result = await processPayout(t.database.db, { payoutId: payout.id, actor: admin }, context);
+    expect(result).toMatchObject({ outcome: 'failed', payout: { status: 'FAILED', lastErrorCode: 'payouts_not_allowed' } });
+    const [transfer] = await f.transfersFor(payout.id);
+    expect(transfer).toMatchObject({ amount: 9000, amount_reversed: 9000, reversed: true });
+    expect(await f.bankPayoutsFor(stripeAccountId!, payout.id)).toEqual([]);
+    expect(await f.creatorBalances(creatorId)).toEqual({ available: 9000n, reserved: 0n, paid: 0n });
+    expect(await f.paymentStatuses(creatorId)).toEqual(['READY']);
+    expect(await f.outbox('payout.failed', payout.id)).toHaveLength(1);
+  });
+});
+
 describe(`stale payouts, reconciled against Stripe, on ${testDatabaseKind}`, () => {
   it('records a transfer Stripe made that we never heard of, and alerts on one Stripe does not have', async () => {
     const a = await f.connectedCreator();

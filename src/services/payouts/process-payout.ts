@@ -9,7 +9,8 @@ import type { Actor, ServiceContext } from '../context.js';
 import { enqueueMessage } from '../outbox/enqueue-message.js';
 import { servicePaysOutToBank } from '../users/onboard-creator.js';
 import type { Payout } from './create-payout.js';
-import { lockPayout, recordAttemptFailure, recordTransferMade, startProcessing } from './payout-lifecycle.js';
+import { failPayout, lockPayout, recordAttemptFailure, recordTransferMade, startProcessing } from './payout-lifecycle.js';
+import { reverseTransferOfFailedBankPayout } from './reverse-payout-transfer.js';
 
 /**
  * How long a process owns a PROCESSING payout's next Stripe call. Long enough for a throttled
@@ -273,9 +274,11 @@ async function transferFailed(db: Db, payout: Payout, error: unknown, context: S
 
 /**
  * The bank payout could not be made. The transfer stands (the money is in the creator's
- * connected balance), so nothing is released: a retryable failure is retried by the sweep; a
- * final one leaves the payout PROCESSING with the error and tells the admins, who pay it out
- * from Stripe or reverse the transfer.
+ * connected balance): a retryable failure is retried by the sweep; a final one takes the
+ * transfer back (`reverseTransferOfFailedBankPayout`, outside any transaction, idempotent) and
+ * FAILS the payout with the money back in `available` — the same end as a `payout.failed`
+ * webhook. Only when the reversal itself cannot be made does the payout stay PROCESSING with
+ * the error, and the admins are told (`alert.payout_bank_payout_failed`).
  */
 async function bankPayoutFailed(db: Db, payout: Payout, error: unknown, context: ServiceContext, options: ContinueSagaOptions): Promise<ProcessPayoutResult> {
   const failure = stripeFailureOf(error);
@@ -290,11 +293,29 @@ async function bankPayoutFailed(db: Db, payout: Payout, error: unknown, context:
       return { ...resultFor(payout), outcome: 'processing' };
     }
   }
+  let reversed = false;
+  if (!retry) {
+    try {
+      await reverseTransferOfFailedBankPayout(context, payout, failure.code);
+      reversed = true;
+    } catch {
+      // Left PROCESSING below, with an admin alert.
+    }
+  }
   return db.transaction(async (tx) => {
     const locked = await lockPayout(tx, payout.id);
     if (locked.status !== 'PROCESSING' || locked.stripeBankPayoutId !== null || locked.failedAttempts !== payout.failedAttempts) return resultFor(locked);
     const now = context.clock.now();
     const error = { code: failure.code, message: failure.message };
+    if (reversed) {
+      const failed = await failPayout(
+        tx,
+        { ...locked, failedAttempts: locked.failedAttempts + 1 },
+        { actor: options.actor, ...error, moneyBack: 'reversal', exhausted: isRetryableFailure({ code: failure.code, transient: failure.transient }) },
+        now,
+      );
+      return { payout: failed, outcome: 'failed', error };
+    }
     if (retry) {
       const recorded = await recordAttemptFailure(tx, locked, { actor: options.actor, ...error, transient: failure.transient }, context.config.payoutRetry, now);
       return { payout: recorded.payout, outcome: recorded.outcome, error };

@@ -1,10 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { DbExecutor } from '../../../db/database.js';
 import { payouts } from '../../../db/schema/index.js';
-import { isAppError } from '../../../domain/errors/index.js';
 import { isRetryableFailure, nextPayoutRetryAt, type PayoutRetryPolicy } from '../../../domain/payouts/retry-policy.js';
 import { recordAuditEvent } from '../../audit/record-audit-event.js';
-import type { ServiceContext } from '../../context.js';
 import { parseStripeObject } from '../../payments/stripe-payment-objects.js';
 import type { Payout } from '../../payouts/create-payout.js';
 import { failPayout, recordAttemptFailure } from '../../payouts/payout-lifecycle.js';
@@ -21,7 +19,8 @@ import {
   stripeBankPayoutSchema,
   type StripeBankPayoutFields,
 } from './payout-stripe-objects.js';
-import { BANK_PAYOUT_FAILED_REVERSAL_REASON, bankPayoutFailureMessage, UNEXPECTED_TRANSFER_ALERT } from './transfer-effects.js';
+import { reverseTransferOfFailedBankPayout } from '../../payouts/reverse-payout-transfer.js';
+import { bankPayoutFailureMessage, UNEXPECTED_TRANSFER_ALERT } from './transfer-effects.js';
 
 /** What a failed bank payout means for its payout. */
 export type BankPayoutFailureDecision =
@@ -66,17 +65,6 @@ interface PreparedBankPayoutFailure {
 }
 
 /** Take the money back from the connected account (idempotent: the key is the payout's and the reason's). */
-async function reverseTransferOfFailedBankPayout(context: ServiceContext, payout: Payout, code: string): Promise<string> {
-  try {
-    const reversal = await context.stripe.reverseTransfer({ payoutId: payout.id, transferId: payout.stripeTransferId!, reason: `${BANK_PAYOUT_FAILED_REVERSAL_REASON}:${code}` });
-    return reversal.id;
-  } catch (error) {
-    // Reversed already (our key expired, or an admin did it in the Dashboard): the money is back all the same.
-    if (isAppError(error) && (error.details as { stripeCode?: string } | undefined)?.stripeCode === 'transfer_already_reversed') return 'already_reversed';
-    throw error;
-  }
-}
-
 /**
  * `payout.failed` (a Connect event): a bank payout the service made on a creator's connected
  * account failed — the bank refused it and the money is back in the connected account's balance.

@@ -3,6 +3,7 @@ import type { Payout } from '../../payouts/create-payout.js';
 import { failPayout, recordTransferMade } from '../../payouts/payout-lifecycle.js';
 import type { WebhookEvent } from '../webhook-event.js';
 import { alertAdminsAboutPayout, isFullyReversed, type StripeTransferFields } from './payout-stripe-objects.js';
+import { BANK_PAYOUT_FAILED_REVERSAL_REASON } from '../../payouts/reverse-payout-transfer.js';
 
 /**
  * What the `transfer.*` events do to a payout, shared by their handlers. Each returns the payout
@@ -18,9 +19,6 @@ export interface TransferEffect {
 export const UNEXPECTED_TRANSFER_ALERT = 'alert.payout_unexpected_transfer';
 /** Admin alert: part of a payout's transfer came back — the service does not guess what to do with a part. */
 export const PARTIAL_REVERSAL_ALERT = 'alert.payout_transfer_partially_reversed';
-
-/** The reason our own reversals carry (`StripeGateway.reverseTransfer`) when a bank payout failed: `bank_payout_failed:<failure code>`. */
-export const BANK_PAYOUT_FAILED_REVERSAL_REASON = 'bank_payout_failed';
 
 /**
  * The transfer exists (`transfer.created|updated`, legacy `transfer.paid`, or a reversal of it

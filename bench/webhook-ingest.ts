@@ -155,7 +155,7 @@ async function runOne(kind: BenchDatabaseKind, events: number, options: CliOptio
     const clients = await startClients();
     try {
       await clients.request({ type: 'prepare', url: new URL('/api/webhooks/stripe', server.url).toString(), secret: SECRET, run, creatorIds, currency: CURRENCY, warmUp: WARM_UP_EVENTS, events, clients: options.clients, label: `${kind} webhooks ×${options.clients}` }, 'ready');
-      // Opens the keep-alive connections and the server's pool, and warms the JIT; not timed, but checked below.
+      // Warms the server's pool and JIT (the clients' connections are open already); not timed, but checked below.
       await clients.request({ type: 'warm-up' }, 'warmed');
       const watch = kind === 'postgres' ? await watchServer(database.connectionString) : undefined;
       const serverCpuBefore = process.cpuUsage();

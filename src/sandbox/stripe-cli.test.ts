@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EventObject } from './event-log.js';
 import { startTestSandbox, type TestSandbox } from './testing/test-sandbox.js';
+import { stripeCliBinary } from './testing/stripe-cli-binary.js';
 
 /**
  * The official Stripe CLI (`@stripe/cli`) runs its own `stripe trigger` fixtures against the
@@ -25,22 +25,6 @@ afterAll(async () => {
   await t.sandbox.close();
   rmSync(home, { recursive: true, force: true });
 });
-
-/** The CLI's native binary, found the way `@stripe/cli`'s own shim finds it. */
-function stripeCliBinary(): string {
-  const require = createRequire(import.meta.url);
-  const cliDir = dirname(require.resolve('@stripe/cli/package.json'));
-  const platforms = JSON.parse(readFileSync(join(cliDir, 'platforms.json'), 'utf8')) as Record<string, { pkg: string; bin: string }>;
-  const platform = platforms[`${process.platform}-${process.arch}`];
-  if (!platform) throw new Error(`@stripe/cli has no binary for ${process.platform}-${process.arch}`);
-  try {
-    return join(dirname(require.resolve(`${platform.pkg}/package.json`)), 'bin', platform.bin);
-  } catch {
-    const vendored = join(cliDir, 'vendor', 'bin', platform.bin);
-    if (existsSync(vendored)) return vendored;
-    throw new Error(`Stripe CLI binary ${platform.pkg} is not installed`);
-  }
-}
 
 function runStripeCli(args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.js';
@@ -23,6 +22,7 @@ import { applyRefund } from '../../services/refunds/apply-refund.js';
 import { openDispute } from '../../services/refunds/disputes.js';
 import { verifyPayouts } from '../../services/payouts/verify-payouts.js';
 import { retryFailedWebhookEvents } from '../../services/webhooks/retry-failed-webhook-events.js';
+import { stripeCliBinary } from '../../sandbox/testing/stripe-cli-binary.js';
 
 /**
  * Refunds, disputes and clawbacks end to end (docs/refunds-and-disputes.md): payments, refunds,
@@ -356,21 +356,6 @@ describe(`clawback on ${testDatabaseKind}`, () => {
 });
 
 describe('stripe trigger charge.refunded / charge.dispute.created', () => {
-  /** The CLI's native binary, found the way `@stripe/cli`'s own shim finds it (as src/sandbox/stripe-cli.test.ts). */
-  function stripeCliBinary(): string {
-    const require = createRequire(import.meta.url);
-    const cliDir = dirname(require.resolve('@stripe/cli/package.json'));
-    const platforms = JSON.parse(readFileSync(join(cliDir, 'platforms.json'), 'utf8')) as Record<string, { pkg: string; bin: string }>;
-    const platform = platforms[`${process.platform}-${process.arch}`];
-    if (!platform) throw new Error(`@stripe/cli has no binary for ${process.platform}-${process.arch}`);
-    try {
-      return join(dirname(require.resolve(`${platform.pkg}/package.json`)), 'bin', platform.bin);
-    } catch {
-      const vendored = join(cliDir, 'vendor', 'bin', platform.bin);
-      if (existsSync(vendored)) return vendored;
-      throw new Error(`Stripe CLI binary ${platform.pkg} is not installed`);
-    }
-  }
   const trigger = (event: string) =>
     new Promise<{ code: number; output: string }>((resolve) => {
       execFile(

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { sql } from 'drizzle-orm';
 import { startServer, type RunningServer } from '../src/cli/serve.js';
+import { paymentReceiptGroupStats } from '../src/services/payments/record-payment.js';
 import { loadConfig } from '../src/config/config.js';
 import type { Database } from '../src/db/database.js';
 import { formatLedgerVerification, verifyLedger } from '../src/ledger/index.js';
@@ -44,6 +45,8 @@ interface CliOptions {
   db: 'postgres' | 'pglite' | 'both';
   logLevel: 'warn' | 'info';
   pool?: number;
+  batchSize?: number;
+  batchConcurrency?: number;
 }
 
 interface RunResult {
@@ -53,6 +56,9 @@ interface RunResult {
   measurement: RunMeasurement;
   /** CPU of this process (the service; on PGlite the database too) during the timed run, per event. */
   serverCpuUsPerEvent: number;
+  /** Receipts per statement over the timed run (WEBHOOK_BATCH_SIZE); undefined when grouping is off. */
+  meanGroupSize?: number;
+  batch: string;
   server?: ServerDiagnostics | undefined;
   checks: Array<{ name: string; ok: boolean; detail: string }>;
   load: number;
@@ -145,6 +151,8 @@ async function runOne(kind: BenchDatabaseKind, events: number, options: CliOptio
       STRIPE_WEBHOOK_SECRET: SECRET,
       STRIPE_SANDBOX_PORT: '0',
       DEMO: 'false',
+      ...(options.batchSize ? { WEBHOOK_BATCH_SIZE: String(options.batchSize) } : {}),
+      ...(options.batchConcurrency ? { WEBHOOK_BATCH_CONCURRENCY: String(options.batchConcurrency) } : {}),
     });
     server = await startServer(config, { handleSignals: false, ...(options.pool ? { poolSize: options.pool } : {}) });
     // PGlite: the server owns the data directory; everything else goes through its pool.
@@ -158,6 +166,7 @@ async function runOne(kind: BenchDatabaseKind, events: number, options: CliOptio
       // Warms the server's pool and JIT (the clients' connections are open already); not timed, but checked below.
       await clients.request({ type: 'warm-up' }, 'warmed');
       const watch = kind === 'postgres' ? await watchServer(database.connectionString) : undefined;
+      const groupsBefore = { ...(paymentReceiptGroupStats(server.database.db) ?? { groups: 0, items: 0 }) };
       const serverCpuBefore = process.cpuUsage();
       let measurement: RunMeasurement;
       try {
@@ -168,10 +177,12 @@ async function runOne(kind: BenchDatabaseKind, events: number, options: CliOptio
         throw error;
       }
       const serverCpu = process.cpuUsage(serverCpuBefore);
+      const groupsAfter = paymentReceiptGroupStats(server.database.db);
+      const meanGroupSize = groupsAfter && groupsAfter.groups > groupsBefore.groups ? (groupsAfter.items - groupsBefore.items) / (groupsAfter.groups - groupsBefore.groups) : undefined;
       const diagnostics = await watch?.stop(events);
       const load = os.loadavg()[0] ?? 0;
       const checks = await checkEndState(database, events + WARM_UP_EVENTS);
-      return { kind, events, measurement, serverCpuUsPerEvent: (serverCpu.user + serverCpu.system) / events, server: diagnostics, checks, load };
+      return { kind, events, measurement, serverCpuUsPerEvent: (serverCpu.user + serverCpu.system) / events, meanGroupSize, batch: `${config.webhookIngest.batchSize} / ${config.webhookIngest.batchConcurrency}`, server: diagnostics, checks, load };
     } finally {
       clients.stop();
     }
@@ -210,12 +221,12 @@ async function checkEndState(database: Database, expected: number): Promise<RunR
 
 function report(results: RunResult[], options: CliOptions): void {
   console.log('');
-  console.log('| database | events | clients | events/s | p50 ms | p99 ms | max ms | server process CPU µs/event | client process CPU µs/event | load |');
-  console.log('|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+  console.log('| database | events | clients | group size (max / in flight) | events per statement | events/s | p50 ms | p99 ms | max ms | server process CPU µs/event | client process CPU µs/event | load |');
+  console.log('|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const r of results) {
     const m = r.measurement;
     console.log(
-      `| ${r.kind} | ${r.events.toLocaleString('en-US')} | ${options.clients} | ${Math.round(m.perSecond).toLocaleString('en-US')} | ${m.p50Ms.toFixed(2)} | ${m.p99Ms.toFixed(2)} | ${m.maxMs.toFixed(1)} | ${Math.round(r.serverCpuUsPerEvent)} | ${Math.round(m.clientCpuUsPerOp)} | ${r.load.toFixed(2)} |`,
+      `| ${r.kind} | ${r.events.toLocaleString('en-US')} | ${options.clients} | ${r.batch} | ${r.meanGroupSize === undefined ? '1' : r.meanGroupSize.toFixed(1)} | ${Math.round(m.perSecond).toLocaleString('en-US')} | ${m.p50Ms.toFixed(2)} | ${m.p99Ms.toFixed(2)} | ${m.maxMs.toFixed(1)} | ${Math.round(r.serverCpuUsPerEvent)} | ${Math.round(m.clientCpuUsPerOp)} | ${r.load.toFixed(2)} |`,
     );
   }
   for (const r of results) {
@@ -234,6 +245,8 @@ async function main(): Promise<void> {
     .option('--creators <n>', 'creators the payments are spread over', positiveInteger, 1_000)
     .addOption(new Option('--db <kind>', 'which database').choices(['postgres', 'pglite', 'both']).default('postgres'))
     .option('--pool <n>', "connections in the service's database pool (default: the service's own, 10 on PostgreSQL)", positiveInteger)
+    .option('--batch-size <n>', 'WEBHOOK_BATCH_SIZE: receipts per statement at most (1: one by one; default: the service\'s)', positiveInteger)
+    .option('--batch-concurrency <n>', 'WEBHOOK_BATCH_CONCURRENCY: groups in the database at once (default: the service\'s)', positiveInteger)
     .addOption(new Option('--log-level <level>', "the service's LOG_LEVEL (info logs every request)").choices(['warn', 'info']).default('warn'))
     .parse()
     .opts<CliOptions>();

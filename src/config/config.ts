@@ -129,6 +129,10 @@ const envSchema = z.object({
   BALANCE_HEALTHY_CENTS: integer(1_000_000, 0),
   BALANCE_RESERVE_PERCENT: integer(120, 100, 1000),
   WEBHOOK_RETENTION_DAYS: integer(30, 1),
+  /** Payment webhooks recorded together in one statement at most (docs/webhooks.md "Receipts in groups"); 1 turns grouping off. */
+  WEBHOOK_BATCH_SIZE: integer(50, 1, 1000),
+  /** Such groups in the database at once at most. */
+  WEBHOOK_BATCH_CONCURRENCY: integer(2, 1, 64),
   /** Who bears Stripe's fee for a lost dispute (docs/refunds-and-disputes.md). */
   DISPUTE_FEE_PAYER: z.preprocess(emptyToUndefined, z.enum(['platform', 'creator']).default('platform')),
   /** Unset: on with the embedded database, off with DATABASE_URL. */
@@ -206,6 +210,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       reservePercent: env.BALANCE_RESERVE_PERCENT,
     },
     webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
+    webhookIngest: { batchSize: env.WEBHOOK_BATCH_SIZE, batchConcurrency: env.WEBHOOK_BATCH_CONCURRENCY },
     disputeFeePayer: env.DISPUTE_FEE_PAYER,
     demo,
     enableTestClock: env.ENABLE_TEST_CLOCK,

@@ -1,6 +1,7 @@
 import { eq, or, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { DbExecutor } from '../../db/database.js';
+import { StatementBatcher } from '../../db/statement-batcher.js';
 import { creators, payments } from '../../db/schema/index.js';
 import { AppError } from '../../domain/errors/index.js';
 import { newId } from '../../domain/ids.js';
@@ -83,36 +84,103 @@ export async function recordPaymentWithEvent(
   } catch {
     return undefined; // an unknown currency or a creator id no account can carry: recordPayment refuses it
   }
-  const values = [
-    event.id,
-    event.type,
-    event.account,
-    JSON.stringify(event.payload),
-    context.clock.now().toISOString(),
-    newId('pay'),
-    input.creatorId,
-    input.bookingId ?? null,
-    input.externalId,
-    input.stripePaymentIntentId ?? null,
-    input.stripeChargeId ?? null,
-    input.stripeCheckoutSessionId ?? null,
-    input.amount.toString(),
-    currency,
-    input.paidAt.toISOString(),
-    input.customerEmail ?? null,
-    JSON.stringify(input.metadata ?? {}),
-    input.actor,
-    context.config.platformFeeBps,
-    context.config.holdingPeriodHours,
-    accounts,
-  ];
+  const receipt: Receipt = {
+    eventId: event.id,
+    values: [
+      event.id,
+      event.type,
+      event.account,
+      JSON.stringify(event.payload),
+      context.clock.now().toISOString(),
+      newId('pay'),
+      input.creatorId,
+      input.bookingId ?? null,
+      input.externalId,
+      input.stripePaymentIntentId ?? null,
+      input.stripeChargeId ?? null,
+      input.stripeCheckoutSessionId ?? null,
+      input.amount.toString(),
+      currency,
+      input.paidAt.toISOString(),
+      input.customerEmail ?? null,
+      JSON.stringify(input.metadata ?? {}),
+      input.actor,
+      context.config.platformFeeBps,
+      context.config.holdingPeriodHours,
+      accounts,
+    ],
+  };
+  const { batchSize, batchConcurrency } = context.config.webhookIngest;
+  if (batchSize <= 1) return recordOne(pool, receipt);
+  let batcher = receiptBatchers.get(pool);
+  if (!batcher) {
+    batcher = new StatementBatcher<Receipt, ReceiptOutcome>({
+      maxSize: batchSize,
+      concurrency: batchConcurrency,
+      key: (receipt) => receipt.eventId,
+      runMany: (receipts) => recordMany(pool, receipts),
+      runOne: (receipt) => recordOne(pool, receipt),
+    });
+    receiptBatchers.set(pool, batcher);
+  }
+  return batcher.submit(receipt);
+}
+
+type Pool = Pick<pg.Pool, 'query'>;
+type ReceiptOutcome = 'recorded' | 'duplicate' | undefined;
+
+/** One receipt: webhook_record_payment's parameters, in order. */
+interface Receipt {
+  eventId: string;
+  values: [string, string, string | null, string, string, string, string, string | null, string, string | null, string | null, string | null, string, string, string, string | null, string, string, number, number, string];
+}
+
+/**
+ * The receipts that arrive together, per database pool, go in one statement (docs/webhooks.md
+ * "Receipts in groups"): the first settings seen for a pool are its settings.
+ */
+const receiptBatchers = new WeakMap<Pool, StatementBatcher<Receipt, ReceiptOutcome>>();
+
+/** How the receipts on this database's pool were grouped so far (bench/webhook-ingest.ts); undefined before the first. */
+export function paymentReceiptGroupStats(db: DbExecutor): Readonly<{ groups: number; items: number; fallbacks: number }> | undefined {
+  const pool = (db as { $client?: Pool }).$client;
+  return pool ? receiptBatchers.get(pool)?.stats : undefined;
+}
+
+/** One receipt alone (webhook_record_payment); any error declines it. */
+async function recordOne(pool: Pool, receipt: Receipt): Promise<ReceiptOutcome> {
   try {
-    const result = await pool.query<{ recorded: boolean }>(RECORD_PAYMENT_WITH_EVENT, values);
+    const result = await pool.query<{ recorded: boolean }>(RECORD_PAYMENT_WITH_EVENT, receipt.values);
     return result.rows[0]?.recorded === true ? 'recorded' : 'duplicate';
   } catch {
     return undefined;
   }
 }
+
+/**
+ * Several receipts in one statement (webhook_record_payments, drizzle/0010): the same rows as
+ * webhook_record_payment for each. A declined receipt left nothing; an error (thrown) left nothing
+ * for any of them, and the batcher then records each alone.
+ */
+async function recordMany(pool: Pool, receipts: readonly Receipt[]): Promise<ReceiptOutcome[]> {
+  if (receipts.length === 1) return [await recordOne(pool, receipts[0]!)];
+  const events = receipts.map(({ values: v }) =>
+    // Built as text: the payload, metadata and accounts are JSON already.
+    `{"i":${JSON.stringify(v[0])},"t":${JSON.stringify(v[1])},"a":${JSON.stringify(v[2])},"p":${v[3]},"n":"${v[4]}",` +
+    `"y":"${v[5]}","c":${JSON.stringify(v[6])},"b":${JSON.stringify(v[7])},"ex":${JSON.stringify(v[8])},` +
+    `"pi":${JSON.stringify(v[9])},"ch":${JSON.stringify(v[10])},"cs":${JSON.stringify(v[11])},"m":${v[12]},"u":"${v[13]}",` +
+    `"d":"${v[14]}","e":${JSON.stringify(v[15])},"md":${v[16]},"ac":${JSON.stringify(v[17])},"fb":${v[18]},"hh":${v[19]},"k":${v[20]}}`,
+  );
+  const result = await pool.query<{ event_id: string; outcome: 'recorded' | 'duplicate' | 'declined' }>(RECORD_PAYMENTS_WITH_EVENTS, [`[${events.join(',')}]`]);
+  const outcomes = new Map(result.rows.map((row) => [row.event_id, row.outcome]));
+  return receipts.map((receipt) => {
+    const outcome = outcomes.get(receipt.eventId);
+    if (outcome === undefined) throw new Error(`webhook_record_payments gave no outcome for ${receipt.eventId}`);
+    return outcome === 'declined' ? undefined : outcome;
+  });
+}
+
+const RECORD_PAYMENTS_WITH_EVENTS = 'select event_id, outcome from webhook_record_payments($1::jsonb)';
 
 /** The casts of webhook_record_payment's parameters, in order (drizzle/0008_ingest_payment_fn.sql). */
 const PARAMETER_TYPES = [

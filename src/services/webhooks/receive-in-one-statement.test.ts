@@ -7,6 +7,7 @@ import type { Database } from '../../db/database.js';
 import { auditEvents, ledgerEntries, ledgerPostings, outboxMessages, payments, webhookEvents } from '../../db/schema/index.js';
 import { verifyLedger } from '../../ledger/index.js';
 import { StripeGateway } from '../../providers/stripe/index.js';
+import { paymentReceiptGroupStats } from '../payments/record-payment.js';
 import { recordStripePaymentWithEvent } from '../payments/record-stripe-payment.js';
 import { paymentFactsFrom, paymentIntentSchema } from '../payments/stripe-payment-objects.js';
 import type { ServiceContext } from '../context.js';
@@ -203,6 +204,120 @@ describe(`payment_intent.succeeded in one statement on ${testDatabaseKind}`, () 
     expect(await database.db.transaction((tx) => recordStripePaymentWithEvent(tx, row, facts, context))).toBeUndefined();
     expect(await recordStripePaymentWithEvent(database.db, row, facts, context)).toBe('recorded');
 
+    expect((await verifyLedger(database.db)).ok).toBe(true);
+  });
+});
+
+/**
+ * Receipts that arrive together are recorded in one statement (webhook_record_payments,
+ * drizzle/0010; docs/webhooks.md "Receipts in groups"): each event must leave what it leaves
+ * alone, a declined one nothing, and a group whose statement fails is taken event by event.
+ */
+describe(`payment_intent.succeeded in groups on ${testDatabaseKind}`, () => {
+  /** Ingest all at once through the real handler; the groups and items the batcher sent meanwhile. */
+  async function ingestTogether(events: Array<ReturnType<typeof paymentEvent>>) {
+    const before = { ...(paymentReceiptGroupStats(database.db) ?? { groups: 0, items: 0, fallbacks: 0 }) };
+    const results = await Promise.all(events.map((event) => ingestWebhookEvent(database.db, event, context)));
+    const after = paymentReceiptGroupStats(database.db)!;
+    return { results, groups: after.groups - before.groups, items: after.items - before.items, fallbacks: after.fallbacks - before.fallbacks };
+  }
+
+  it('leaves, for every event of a group, the rows of the general path', async () => {
+    const shapes: Array<{ creator: { feeBps?: number; holdingPeriodHours?: number }; facts: Omit<Facts, 'creatorId'> }> = [
+      { creator: {}, facts: { amount: 7000 } },
+      { creator: { feeBps: 333 }, facts: { amount: 1550, email: 'buyer@example.test', extraMetadata: { channel: 'app' } } },
+      { creator: { feeBps: 0, holdingPeriodHours: 0 }, facts: { amount: 999 } },
+      { creator: { feeBps: 10_000, holdingPeriodHours: 48 }, facts: { amount: 1234, bookingId: null } },
+      { creator: { feeBps: 1250 }, facts: { amount: 12_345, currency: 'JPY' } },
+      { creator: { feeBps: 999 }, facts: { amount: 2 ** 53 - 1 } },
+    ];
+    const creators = await Promise.all(shapes.map(({ creator }) => insertCreator(database.db, creator)));
+    // Twice each shape in the group: the same creator's held account twice in one statement.
+    const grouped = shapes.flatMap(({ facts }, i) => [paymentEvent({ creatorId: creators[i]!.creatorId, ...facts }), paymentEvent({ creatorId: creators[i]!.creatorId, ...facts })]);
+    const alone = shapes.map(({ facts }, i) => paymentEvent({ creatorId: creators[i]!.creatorId, ...facts }));
+
+    const together = await ingestTogether(grouped);
+    expect(together.results).toEqual(grouped.map((event) => ({ status: 'completed', eventId: event.id })));
+    expect(together.items).toBe(grouped.length);
+    expect(together.groups).toBeLessThan(grouped.length); // some went together
+    expect(together.fallbacks).toBe(0);
+    for (const event of alone) expect(await ingestGeneral(event)).toEqual({ status: 'completed', eventId: event.id });
+
+    for (const [i, event] of alone.entries()) {
+      const general = await footprint(event);
+      expect(await footprint(grouped[2 * i]!)).toEqual(general);
+      expect(await footprint(grouped[2 * i + 1]!)).toEqual(general);
+    }
+    expect((await verifyLedger(database.db)).ok).toBe(true);
+  });
+
+  it('answers each event of a mixed group for itself: duplicates, declines and new payments', async () => {
+    const { creatorId } = await insertCreator(database.db);
+    const storedBefore = paymentEvent({ creatorId, amount: 1100 });
+    const paidBefore = paymentEvent({ creatorId, amount: 1200 });
+    expect((await ingestWebhookEvent(database.db, storedBefore, context)).status).toBe('completed');
+    expect((await ingestWebhookEvent(database.db, paidBefore, context)).status).toBe('completed');
+
+    const fresh = paymentEvent({ creatorId, amount: 5000 });
+    const other = paymentEvent({ creatorId, amount: 6000 });
+    const unknownCreator = paymentEvent({ creatorId: `cr_nobody_${unique()}`, amount: 7000 });
+    const samePaymentOtherEvent = { ...paidBefore, id: `evt_${unique()}` };
+    const events = [fresh, other, fresh, unknownCreator, storedBefore, samePaymentOtherEvent, fresh, other];
+
+    const together = await ingestTogether(events);
+    expect(together.items).toBe(events.length);
+    expect(together.groups).toBeLessThan(events.length);
+    const byEvent = (id: string) => together.results.filter((r) => r.eventId === id).map((r) => r.status).sort();
+    expect(byEvent(fresh.id)).toEqual(['completed', 'duplicate', 'duplicate']);
+    expect(byEvent(other.id)).toEqual(['completed', 'duplicate']);
+    expect(together.results[3]).toMatchObject({ status: 'failed', failure: { code: 'CREATOR_NOT_FOUND' } });
+    expect(together.results[4]).toEqual({ status: 'duplicate', eventId: storedBefore.id });
+    expect(together.results[5]).toEqual({ status: 'completed', eventId: samePaymentOtherEvent.id });
+
+    const stored = await database.db.select().from(webhookEvents).where(inArray(webhookEvents.id, [fresh.id, other.id, unknownCreator.id, storedBefore.id, samePaymentOtherEvent.id]));
+    const row = (id: string) => stored.find((s) => s.id === id);
+    expect(row(fresh.id)).toMatchObject({ status: 'completed', duplicates: 2 });
+    expect(row(other.id)).toMatchObject({ status: 'completed', duplicates: 1 });
+    expect(row(unknownCreator.id)).toMatchObject({ status: 'failed', duplicates: 0 });
+    expect(row(storedBefore.id)).toMatchObject({ status: 'completed', duplicates: 1 });
+    expect(row(samePaymentOtherEvent.id)).toMatchObject({ status: 'completed', duplicates: 0 });
+
+    const paid = await database.db.select().from(payments).where(eq(payments.creatorId, creatorId));
+    expect(paid.map((p) => p.amount).sort((a, b) => Number(a - b))).toEqual([1100n, 1200n, 5000n, 6000n]);
+    expect(await database.db.select().from(payments).where(eq(payments.externalId, unknownCreator.data.object.id))).toHaveLength(0);
+    for (const payment of paid) {
+      expect(await database.db.select().from(ledgerEntries).where(eq(ledgerEntries.idempotencyKey, `payment:${payment.id}:received`))).toHaveLength(1);
+      expect(await database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, payment.id))).toHaveLength(1);
+      expect(await database.db.select().from(outboxMessages).where(eq(outboxMessages.dedupeKey, `payment.received:${payment.id}`))).toHaveLength(1);
+    }
+    expect((await verifyLedger(database.db)).ok).toBe(true);
+  });
+
+  it('takes the events of a group one by one when its statement fails, and only the bad one fails', async () => {
+    const { creatorId } = await insertCreator(database.db);
+    // A database that refuses one payment: the whole group's statement fails with it.
+    await database.db.execute(sql`
+      create or replace function test_refuse_payment() returns trigger language plpgsql as $$
+      begin
+        if new.amount = 6666 then raise exception 'refused for the test'; end if;
+        return new;
+      end $$`);
+    await database.db.execute(sql`create trigger test_refuse_payment before insert on payments for each row execute function test_refuse_payment()`);
+    try {
+      const events = [1000, 2000, 3000, 6666, 4000, 5000].map((amount) => paymentEvent({ creatorId, amount }));
+      const together = await ingestTogether(events);
+      expect(together.groups).toBeLessThan(events.length);
+      expect(together.fallbacks).toBeGreaterThan(0);
+      expect(together.results.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'failed', 'completed', 'completed']);
+      const paid = await database.db.select().from(payments).where(eq(payments.creatorId, creatorId));
+      expect(paid.map((p) => p.amount).sort((a, b) => Number(a - b))).toEqual([1000n, 2000n, 3000n, 4000n, 5000n]);
+      const [refused] = await database.db.select().from(webhookEvents).where(eq(webhookEvents.id, events[3]!.id));
+      expect(refused).toMatchObject({ status: 'failed' });
+      expect(refused?.error).toContain('refused for the test');
+    } finally {
+      await database.db.execute(sql`drop trigger test_refuse_payment on payments`);
+      await database.db.execute(sql`drop function test_refuse_payment()`);
+    }
     expect((await verifyLedger(database.db)).ok).toBe(true);
   });
 });

@@ -9,7 +9,8 @@
  *   npx tsx bench/webhook-ingest.ts [--events N] [--pglite-events N] [--clients C] [--creators N] [--db postgres|pglite|both] [--pool N] [--log-level warn|info]
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -47,6 +48,7 @@ interface CliOptions {
   pool?: number;
   batchSize?: number;
   batchConcurrency?: number;
+  cpuProfile?: string;
 }
 
 interface RunResult {
@@ -127,6 +129,24 @@ async function startClients(): Promise<{ request: <T extends ChildMessage['type'
   };
 }
 
+/** The V8 profiler of this (the server's) process, over the timed run only. */
+async function startProfiler(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    stop: async (file) => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.error(`CPU profile of the server process: ${file}`);
+    },
+  };
+}
+
 /** The database the server will own: a scratch PostgreSQL database, or a temporary PGlite directory. */
 async function prepareDatabase(kind: BenchDatabaseKind): Promise<{ env: Record<string, string>; scratch?: ScratchDatabase; cleanUp: () => Promise<void> }> {
   if (kind === 'postgres') {
@@ -167,6 +187,7 @@ async function runOne(kind: BenchDatabaseKind, events: number, options: CliOptio
       await clients.request({ type: 'warm-up' }, 'warmed');
       const watch = kind === 'postgres' ? await watchServer(database.connectionString) : undefined;
       const groupsBefore = { ...(paymentReceiptGroupStats(server.database.db) ?? { groups: 0, items: 0 }) };
+      const profiler = options.cpuProfile ? await startProfiler() : undefined;
       const serverCpuBefore = process.cpuUsage();
       let measurement: RunMeasurement;
       try {
@@ -177,6 +198,7 @@ async function runOne(kind: BenchDatabaseKind, events: number, options: CliOptio
         throw error;
       }
       const serverCpu = process.cpuUsage(serverCpuBefore);
+      if (profiler && options.cpuProfile) await profiler.stop(`${options.cpuProfile.replace(/\.cpuprofile$/, '')}-${kind}.cpuprofile`);
       const groupsAfter = paymentReceiptGroupStats(server.database.db);
       const meanGroupSize = groupsAfter && groupsAfter.groups > groupsBefore.groups ? (groupsAfter.items - groupsBefore.items) / (groupsAfter.groups - groupsBefore.groups) : undefined;
       const diagnostics = await watch?.stop(events);
@@ -247,6 +269,7 @@ async function main(): Promise<void> {
     .option('--pool <n>', "connections in the service's database pool (default: the service's own, 10 on PostgreSQL)", positiveInteger)
     .option('--batch-size <n>', 'WEBHOOK_BATCH_SIZE: receipts per statement at most (1: one by one; default: the service\'s)', positiveInteger)
     .option('--batch-concurrency <n>', 'WEBHOOK_BATCH_CONCURRENCY: groups in the database at once (default: the service\'s)', positiveInteger)
+    .option('--cpu-profile <file>', "write a V8 CPU profile of the server process over the timed run (FILE-<db>.cpuprofile; open it in Chrome's DevTools)")
     .addOption(new Option('--log-level <level>', "the service's LOG_LEVEL (info logs every request)").choices(['warn', 'info']).default('warn'))
     .parse()
     .opts<CliOptions>();

@@ -40,15 +40,27 @@ function fakeStatement(options: { failWhen?: (items: readonly string[]) => boole
 }
 
 describe('StatementBatcher', () => {
-  it('sends a lone item at once, and groups what arrives while statements are in flight', async () => {
+  it('sends a lone item at once, and groups what arrives while a statement is in flight', async () => {
     const { batcher, groups, drain, maxActive } = fakeStatement();
-    const results = Promise.all(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((item) => batcher.submit(item)));
-    expect(groups).toEqual([['a'], ['b']]); // two in flight at once, sent without waiting
+    const first = batcher.submit('a');
+    expect(groups).toEqual([['a']]); // an idle database: sent without waiting
+    const rest = ['b', 'c'].map((item) => batcher.submit(item));
+    expect(groups).toEqual([['a']]); // waiting for the next group while one is in flight
     await drain();
-    expect(await results).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((item) => `done:${item}`));
-    expect(groups).toEqual([['a'], ['b'], ['c', 'd', 'e'], ['f', 'g']]);
+    expect(await Promise.all([first, ...rest])).toEqual(['done:a', 'done:b', 'done:c']);
+    expect(groups).toEqual([['a'], ['b', 'c']]);
+    expect(maxActive()).toBe(1);
+  });
+
+  it('sends a second statement alongside only for a full group', async () => {
+    const { batcher, groups, drain, maxActive } = fakeStatement();
+    const results = Promise.all(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((item) => batcher.submit(item)));
+    expect(groups).toEqual([['a'], ['b', 'c', 'd']]); // b, c, d filled a group: sent beside a
+    await drain();
+    expect(await results).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((item) => `done:${item}`));
+    expect(groups).toEqual([['a'], ['b', 'c', 'd'], ['e', 'f', 'g'], ['h']]);
     expect(maxActive()).toBe(2);
-    expect(batcher.stats).toEqual({ groups: 4, items: 7, fallbacks: 0 });
+    expect(batcher.stats).toEqual({ groups: 4, items: 8, fallbacks: 0 });
   });
 
   it('never puts two items with one key in a group: the later one waits for the next', async () => {
@@ -70,13 +82,13 @@ describe('StatementBatcher', () => {
     await drain();
     expect(await Promise.all(submitted)).toEqual([
       { value: 'done:a' },
-      { value: 'done:b' },
+      { value: 'alone:b' },
       { value: 'alone:c' },
       { error: 'bad refused' },
-      { value: 'alone:d' },
+      { value: 'done:d' },
     ]);
-    expect(groups).toEqual([['a'], ['b'], ['c', 'bad', 'd']]);
-    expect(singles).toEqual(['c', 'bad', 'd']);
+    expect(groups).toEqual([['a'], ['b', 'c', 'bad'], ['d']]);
+    expect(singles).toEqual(['b', 'c', 'bad']);
     expect(batcher.stats.fallbacks).toBe(3);
   });
 

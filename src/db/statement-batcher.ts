@@ -1,10 +1,11 @@
 /**
  * Group commit for one statement that can take many items at once: callers `submit` an item each
- * and await its own result; items that arrive while earlier groups are still in the database
- * wait and go together in the next group. With `concurrency` groups in flight and at most
- * `maxSize` items in each, a lone item is sent at once (no timer, no added latency), and under
- * load the items share round trips, transactions and commits. A caller's promise settles only
- * after its group's statement has finished — for an autocommit statement, after its commit.
+ * and await its own result; items that arrive while a group is in the database wait and go
+ * together in the next group, at most `maxSize` in each. A lone item is sent at once (no timer,
+ * no added latency), and under load the items share round trips, transactions and commits. One
+ * group is in flight at a time, more (up to `concurrency`) only while a full group is waiting —
+ * so a slow statement does not hold everything up. A caller's promise settles only after its
+ * group's statement has finished — for an autocommit statement, after its commit.
  *
  * Items with the same `key` never share a group (a later one waits for the next), so the
  * statement never sees one key twice. When a group's statement fails, each of its items is run
@@ -54,8 +55,13 @@ export class StatementBatcher<Item, Result> {
     });
   }
 
+  /**
+   * Send what waits: into an idle database at once, whatever there is; alongside statements in
+   * flight only a full group (a queue that outgrew one statement, or a statement that is slow),
+   * since bigger groups cost the database less per item than more statements at once.
+   */
   private pump(): void {
-    while (this.inFlight < this.options.concurrency && this.queue.length > 0) {
+    while (this.queue.length > 0 && (this.inFlight === 0 || (this.inFlight < this.options.concurrency && this.queue.length >= this.options.maxSize))) {
       const group = this.takeGroup();
       this.inFlight += 1;
       void this.send(group).finally(() => {

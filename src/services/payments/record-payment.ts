@@ -57,6 +57,11 @@ export interface ReceivedEventRow {
  * `recordPayment` would refuse, a refusal by the ledger, or any database error (if that error
  * hid a commit, the general path finds the event stored and answers it as a duplicate).
  *
+ * Receipts that arrive while another is in the database wait and go together in one statement
+ * (`webhook_record_payments`, drizzle/0010; `WEBHOOK_BATCH_SIZE`, `WEBHOOK_BATCH_CONCURRENCY`;
+ * docs/webhooks.md "Receipts in groups"): the same rows per event, one commit for the group, and
+ * this promise settles after that commit. A group whose statement fails is taken receipt by receipt.
+ *
  * @returns `recorded` (event and payment committed), `duplicate` (the event id was stored before:
  *   counted, nothing else done), or undefined (declined, nothing written)
  */

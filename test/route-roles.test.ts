@@ -111,6 +111,9 @@ const cases: RouteCase[] = [
   { method: 'POST', route: '/api/admin/payouts/bulk', url: fixed('/api/admin/payouts/bulk'), body: () => ({ payoutIds: ['po_unknown'] }), allowed: ['admin'], status: 200 },
   { method: 'POST', route: '/api/admin/payout-approval', url: fixed('/api/admin/payout-approval'), body: () => ({ payoutId: 'po_unknown', action: 'approve' }), allowed: ['admin'], status: 404 },
   { method: 'GET', route: '/api/admin/audit', url: fixed('/api/admin/audit?subjectType=payment&limit=5'), allowed: ['admin'], status: 200 },
+  { method: 'GET', route: '/api/admin/api-keys', url: fixed('/api/admin/api-keys'), allowed: ['admin'], status: 200 },
+  { method: 'POST', route: '/api/admin/api-keys', url: fixed('/api/admin/api-keys'), body: () => ({ role: 'PLATFORM', name: unique('roles') }), allowed: ['admin'], status: 201 },
+  { method: 'POST', route: '/api/admin/api-keys/{id}/revoke', url: fixed('/api/admin/api-keys/key_unknown/revoke'), allowed: ['admin'], status: 404 },
   { method: 'POST', route: '/api/cron/{job}', url: fixed('/api/cron/release-holds'), allowed: ['cron', 'admin'], status: 200 },
   { method: 'POST', route: '/api/payouts/update-status', url: fixed('/api/payouts/update-status'), allowed: ['cron', 'admin'], status: 200 },
 ];

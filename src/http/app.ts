@@ -18,6 +18,7 @@ import { registerErrorHandling, replyToFrameworkError } from './error-handler.js
 import { createLogger } from './logger.js';
 import { createHttpMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { adminApiKeyRoutes } from './routes/admin-api-keys.js';
 import { adminAuditRoutes } from './routes/admin-audit.js';
 import { adminWebhookRoutes } from './routes/admin-webhooks.js';
 import { checkoutSessionRoutes } from './routes/checkout-sessions.js';
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(adminRefundRoutes);
   await app.register(adminPayoutRoutes);
   await app.register(adminAuditRoutes);
+  await app.register(adminApiKeyRoutes);
   await app.register(cronRoutes);
   if (config.enableTestClock) await app.register(testClockRoutes, { afterAdvance: deps.afterClockAdvance });
   return app;

@@ -133,6 +133,8 @@ const envSchema = z.object({
   WEBHOOK_BATCH_SIZE: integer(50, 1, 1000),
   /** Such groups in the database at once at most. */
   WEBHOOK_BATCH_CONCURRENCY: integer(2, 1, 64),
+  /** Where rate-limit windows are counted: `database` (shared by every instance) or `memory` (per process). */
+  RATE_LIMIT_STORE: z.preprocess(emptyToUndefined, z.enum(['database', 'memory']).default('database')),
   /** Who bears Stripe's fee for a lost dispute (docs/refunds-and-disputes.md). */
   DISPUTE_FEE_PAYER: z.preprocess(emptyToUndefined, z.enum(['platform', 'creator']).default('platform')),
   /** Unset: on with the embedded database, off with DATABASE_URL. */
@@ -211,6 +213,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
     },
     webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
     webhookIngest: { batchSize: env.WEBHOOK_BATCH_SIZE, batchConcurrency: env.WEBHOOK_BATCH_CONCURRENCY },
+    rateLimitStore: env.RATE_LIMIT_STORE,
     disputeFeePayer: env.DISPUTE_FEE_PAYER,
     demo,
     enableTestClock: env.ENABLE_TEST_CLOCK,

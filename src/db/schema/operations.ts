@@ -69,3 +69,18 @@ export const auditEvents = pgTable(
   },
   (t) => [index('audit_subject_idx').on(t.subjectType, t.subjectId, t.id), index('audit_created_idx').on(t.createdAt)],
 );
+
+/**
+ * Rate-limit windows shared by every instance (docs/auth.md "Rate limits"): one row per key
+ * (the SHA-256 of route + caller), counting hits until `resets_at`. Expired rows are pruned by
+ * the store itself.
+ */
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
+  {
+    keyHash: text('key_hash').primaryKey(),
+    hits: integer('hits').notNull(),
+    resetsAt: timestamp('resets_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('rate_limit_hits_resets_idx').on(t.resetsAt)],
+);

@@ -3,6 +3,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { App } from '../app.js';
 import { authRoutes } from '../routes/auth.js';
 import { resolveAuthSettings } from './auth-settings.js';
+import { databaseRateLimitStore } from './database-rate-limit-store.js';
 import { rateLimitedError } from './rate-limits.js';
 import { resolvePrincipal } from './resolve-principal.js';
 
@@ -23,8 +24,14 @@ export async function registerAuth(app: App): Promise<void> {
   app.decorate('authSettings', resolveAuthSettings(app.deps.config, app.log));
   app.decorateRequest('principal', null);
   await app.register(fastifyCookie);
-  // global: false — only routes with `config.rateLimit` are limited; the store is in memory, per process.
-  await app.register(fastifyRateLimit, { global: false, errorResponseBuilder: rateLimitedError });
+  // global: false — only routes with `config.rateLimit` are limited. The windows are counted in the
+  // database (one limit across instances) unless RATE_LIMIT_STORE=memory (per process).
+  const { config, database, clock } = app.deps;
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: rateLimitedError,
+    ...(config.rateLimitStore === 'database' && { store: databaseRateLimitStore(database.db, clock) }),
+  });
   app.addHook('onRequest', resolvePrincipal);
   await app.register(authRoutes);
 }

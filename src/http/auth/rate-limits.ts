@@ -33,8 +33,8 @@ export const loginRateLimit: RateLimitOptions = {
 
 /**
  * Route config for routes that move money (record a payment, open a checkout, request or
- * process a payout): 60 a minute per route and caller (its principal, else its address). Limits
- * are per process: with several instances the effective limit is that many times higher.
+ * process a payout): 60 a minute per route and caller (its principal, else its address). Counted
+ * in the database, one limit across instances (RATE_LIMIT_STORE, docs/auth.md "Rate limits").
  *
  * @example
  * app.post('/api/payments', { config: moneyRouteRateLimit, preValidation: requireRoles('PLATFORM', 'ADMIN'), schema }, handler);

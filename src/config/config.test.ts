@@ -137,6 +137,16 @@ describe('loadConfig values', () => {
     expect(loadConfig({ DEMO: value }).demo).toBe(expected);
   });
 
+  it.each([
+    ['1', 1],
+    [' 2 ', 2],
+    ['loopback', ['loopback']],
+    ['10.0.0.0/8, 192.168.1.7 ,::1', ['10.0.0.0/8', '192.168.1.7', '::1']],
+    ['fe80::/10,uniquelocal', ['fe80::/10', 'uniquelocal']],
+  ])('TRUST_PROXY %j trusts %j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).http.trustProxy).toEqual(expected);
+  });
+
   it('allows the test clock outside production', () => {
     expect(loadConfig({ NODE_ENV: 'test', ENABLE_TEST_CLOCK: '1' }).enableTestClock).toBe(true);
   });
@@ -148,6 +158,12 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
     ['PORT', '70000', /at most 65535/],
     ['PORT', '-1', /at least 0/],
     ['PORT', '3000.5', /whole number/],
+    ['TRUST_PROXY', 'true', /"true" is refused/],
+    ['TRUST_PROXY', '0', /number of proxies/],
+    ['TRUST_PROXY', '11', /number of proxies/],
+    ['TRUST_PROXY', '10.0.0.0/33', /CIDR/],
+    ['TRUST_PROXY', 'proxy.internal', /addresses/],
+    ['TRUST_PROXY', '10.0.0.1,', /addresses/],
     ['DATABASE_URL', 'mysql://x', /postgres/],
     ['DATABASE_URL', 'not a url', /postgres/],
     ['PLATFORM_FEE_PERCENTAGE', 'abc', /percentage/],

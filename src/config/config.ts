@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isKnownCurrency } from '../domain/money/index.js';
 
@@ -23,6 +24,44 @@ const optionalBooleanFlag = z.preprocess(
 );
 
 const booleanFlag = (fallback: boolean) => optionalBooleanFlag.transform((v) => v ?? fallback);
+
+const NAMED_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address or CIDR range (`10.0.0.0/8`, `::1`), or one of proxy-addr's named ranges. */
+function isProxyAddress(item: string): boolean {
+  if (NAMED_PROXY_RANGES.includes(item)) return true;
+  const [address = '', bits, ...rest] = item.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
+/**
+ * TRUST_PROXY: unset — no proxy, the client is the socket's peer; a whole number N — believe
+ * the last N hops of X-Forwarded-For; else a comma-separated list of the proxies' addresses,
+ * CIDR ranges or `loopback` / `linklocal` / `uniquelocal`. "Trust everything" is refused: any
+ * client could then choose its own address, and with it its rate-limit key.
+ */
+const trustProxySetting = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .transform((value, context): number | string[] | typeof z.NEVER => {
+      const trimmed = value.trim();
+      if (/^\d+$/.test(trimmed)) {
+        const hops = Number(trimmed);
+        if (hops >= 1 && hops <= 10) return hops;
+      }
+      const items = trimmed.split(',').map((item) => item.trim());
+      if (!/^\d+$/.test(trimmed) && items.length > 0 && items.every(isProxyAddress)) return items;
+      context.addIssue({
+        code: 'custom',
+        message: 'must be a number of proxies (1-10) or a comma-separated list of proxy addresses, CIDR ranges, loopback, linklocal or uniquelocal ("true" is refused: every client could then pick its own address)',
+      });
+      return z.NEVER;
+    })
+    .optional(),
+);
 
 const optionalInteger = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(
@@ -63,6 +102,8 @@ const envSchema = z.object({
   DATABASE_URL: url(/^postgres(ql)?:$/, 'postgres://'),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
   HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  /** Which reverse proxies' X-Forwarded-For to believe (docs/http.md "Behind a proxy"); unset: none. */
+  TRUST_PROXY: trustProxySetting,
   PORT: integer(3000, 0, 65535),
   APP_URL: url(/^https?:$/, 'http(s)://'),
   STRIPE_SECRET_KEY: z.preprocess(
@@ -168,7 +209,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
     isProduction: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR, embedded },
-    http: { host: env.HOST, port: env.PORT, appUrl: env.APP_URL ?? `http://localhost:${env.PORT}` },
+    http: { host: env.HOST, port: env.PORT, trustProxy: env.TRUST_PROXY, appUrl: env.APP_URL ?? `http://localhost:${env.PORT}` },
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY,
       /** No key: the in-process sandbox is started and used. */

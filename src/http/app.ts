@@ -94,6 +94,8 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
       disableRequestLogging: (request) => QUIET_PATHS.has(request.url.split('?')[0] ?? ''),
     }),
     frameworkErrors: replyToFrameworkError,
+    // Unset: request.ip is the socket's peer. Set: the client address X-Forwarded-For names past the trusted proxies.
+    trustProxy: trustProxyOption(config.http.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('deps', {
@@ -135,4 +137,11 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(cronRoutes);
   if (config.enableTestClock) await app.register(testClockRoutes, { afterAdvance: deps.afterClockAdvance });
   return app;
+}
+
+/** Fastify's `trustProxy` for TRUST_PROXY: N hops (what Fastify itself does with a number), a list of addresses, or none. */
+function trustProxyOption(setting: number | string[] | undefined): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (setting === undefined) return false;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
 }

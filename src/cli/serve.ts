@@ -6,6 +6,7 @@ import { buildApp, type App } from '../http/app.js';
 import { createLogger } from '../http/logger.js';
 import { AdjustableClock } from '../providers/clock/index.js';
 import { jobs, startScheduler, type Scheduler } from '../jobs/index.js';
+import { seedDemoData } from '../demo/seed-demo-data.js';
 import { connectStripe, type StripeConnection } from './stripe-connection.js';
 
 export interface StartServerOptions {
@@ -56,6 +57,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     app = await buildApp({ config, database, logger, clock, stripe: stripe.gateway, afterClockAdvance: () => sandbox?.processDueChanges() });
     const url = await app.listen({ host: config.http.host, port: config.http.port });
     await stripe.registerWebhookEndpoint(url);
+    if (config.demo) await seedDemoOnStart({ app, database, stripe, logger });
     const scheduler: Scheduler = await startScheduler({ jobs, context: { config, database, clock, stripe: stripe.gateway }, logger });
     logger.info({ url, database: database.description }, `Payouts is listening on ${url}`);
     const connection = stripe;
@@ -113,5 +115,24 @@ export async function startServer(config: Config, options: StartServerOptions = 
     await stripe?.close();
     await database.close();
     throw error;
+  }
+}
+
+/**
+ * DEMO: seed an empty database (docs/demo.md). Only with the in-process sandbox: its webhooks
+ * reach this server, and no real Stripe account gets demo creators. A failure is logged and the
+ * service keeps running: the demo is a convenience, never a reason not to start.
+ */
+async function seedDemoOnStart(deps: { app: App; database: Database; stripe: StripeConnection; logger: FastifyBaseLogger }): Promise<void> {
+  const { app, database, stripe, logger } = deps;
+  if (!stripe.sandbox) {
+    logger.info('DEMO: not seeded; demo data needs the local Stripe sandbox (no STRIPE_SECRET_KEY, no STRIPE_API_BASE)');
+    return;
+  }
+  try {
+    const result = await seedDemoData({ app, database, stripe: stripe.gateway, logger });
+    if (!result.seeded) logger.info(`DEMO: not seeded; ${result.reason}`);
+  } catch (error) {
+    logger.error({ err: error }, 'DEMO: seeding the demo data failed; the service runs without it');
   }
 }

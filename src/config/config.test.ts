@@ -120,6 +120,8 @@ describe('loadConfig values', () => {
     expect(loadConfig({ DATABASE_URL: databaseUrl }).demo).toBe(false);
     expect(loadConfig({ DEMO: '0' }).demo).toBe(false);
     expect(loadConfig({ DEMO: 'true', DATABASE_URL: databaseUrl }).demo).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).demo).toBe(false); // embedded, but production
+    expect(configErrorOf({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DEMO: '1' }).message).toMatch(/DEMO.*published password/);
   });
 
   it.each([

@@ -202,7 +202,7 @@ export class ConfigError extends Error {
 
 function toConfig(env: z.infer<typeof envSchema>) {
   const embedded = env.DATABASE_URL === undefined;
-  const demoDefault = embedded;
+  const demoDefault = embedded && env.NODE_ENV !== 'production';
   const demo = env.DEMO ?? demoDefault;
   return {
     nodeEnv: env.NODE_ENV,
@@ -277,6 +277,10 @@ function crossVariableProblems(env: Partial<Env>, raw: Record<string, string | u
   if (env.NODE_ENV === 'production' && (raw.SESSION_SECRET ?? '') === '') {
     // Without it every restart would log everybody out and void every token, on every instance differently.
     problems.push({ variable: 'SESSION_SECRET', message: 'must be set when NODE_ENV=production (at least 32 random characters)' });
+  }
+  if (env.NODE_ENV === 'production' && env.DEMO === true) {
+    // The demo's admin has a published password.
+    problems.push({ variable: 'DEMO', message: 'must not be on when NODE_ENV=production (the demo admin has a published password)' });
   }
   if (env.STRIPE_API_BASE !== undefined && env.STRIPE_SECRET_KEY?.includes('_live_')) {
     problems.push({ variable: 'STRIPE_API_BASE', message: 'may only be used with a test key (sk_test_…)' });

@@ -19,6 +19,7 @@ export const idempotencyKeys = {
   refund: (paymentId: string, refundRequestId: string) => `payouts:refund:${paymentId}:${refundRequestId}`,
   expressAccount: (creatorId: string) => `payouts:account:${creatorId}`,
   checkoutSession: (bookingId: string) => `payouts:checkout:${bookingId}`,
+  testPayment: (bookingId: string) => `payouts:test-payment:${bookingId}`,
 };
 
 /**
@@ -114,6 +115,29 @@ export class StripeGateway {
           payment_intent_data: { metadata },
         },
         { idempotencyKey: idempotencyKeys.checkoutSession(input.bookingId) },
+      ),
+    );
+  }
+
+  /**
+   * A customer's payment with a test card, confirmed at once (demo data: `pm_card_bypassPending`
+   * makes the funds available immediately, so they can be transferred). Test mode and the sandbox
+   * only: refused with a live key.
+   */
+  payWithTestCard(input: { bookingId: string; creatorId: string; amount: bigint; currency: string; description: string }): Promise<Stripe.PaymentIntent> {
+    if (this.options.secretKey.includes('_live_')) return Promise.reject(new Error('payWithTestCard needs a test key or the sandbox, never a live key'));
+    return this.policy.run('paymentIntents.create', () =>
+      this.stripe.paymentIntents.create(
+        {
+          amount: Number(input.amount),
+          currency: input.currency,
+          payment_method: 'pm_card_bypassPending',
+          automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+          confirm: true,
+          description: input.description,
+          metadata: { creatorId: input.creatorId, bookingId: input.bookingId },
+        },
+        { idempotencyKey: idempotencyKeys.testPayment(input.bookingId) },
       ),
     );
   }

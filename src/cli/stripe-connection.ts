@@ -1,9 +1,13 @@
+import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/config.js';
 import { SANDBOX_SECRET_KEY, stripeGatewayFor, stripePolicyFor } from '../http/app.js';
 import type { AdjustableClock } from '../providers/clock/index.js';
 import { StripeGateway } from '../providers/stripe/index.js';
 import { startSandbox, type AdvanceableClock, type Sandbox } from '../sandbox/index.js';
+
+/** The in-process sandbox's state file, in DATA_DIR with the embedded database. */
+export const SANDBOX_STATE_FILE = 'stripe-sandbox.json';
 
 export interface StripeConnection {
   gateway: StripeGateway;
@@ -26,7 +30,10 @@ export async function connectStripe(config: Config, clock: AdjustableClock, logg
     return { gateway, sandbox: undefined, registerWebhookEndpoint: async () => {}, close: async () => {} };
   }
   const sharedClock: AdvanceableClock = { now: () => clock.now().getTime(), advance: (seconds) => void clock.advance(seconds) };
-  const sandbox = await startSandbox({ port: config.stripe.sandboxPort, clock: sharedClock });
+  // With the embedded database the sandbox's objects live next to it, so that a restart finds both
+  // (docs/sandbox.md "State file"); with PostgreSQL (tests, CI) the sandbox stays in memory.
+  const stateFile = config.database.embedded ? join(config.database.dataDir, SANDBOX_STATE_FILE) : undefined;
+  const sandbox = await startSandbox({ port: config.stripe.sandboxPort, clock: sharedClock, ...(stateFile && { stateFile }) });
   const gateway = new StripeGateway({ secretKey: SANDBOX_SECRET_KEY, apiBase: sandbox.url, webhookSecrets: [...config.stripe.webhookSecrets], ...stripePolicyFor(config) });
   logger.info({ sandbox: sandbox.url }, `Stripe: local sandbox at ${sandbox.url} (no STRIPE_SECRET_KEY set)`);
   return {

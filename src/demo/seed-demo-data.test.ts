@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +12,8 @@ import { apiKeys, creators, payments, payouts, users } from '../db/schema/index.
 import { createLogger } from '../http/logger.js';
 import { verifyLedger } from '../ledger/index.js';
 import { verifyPayouts } from '../services/payouts/verify-payouts.js';
+import { createApiKey } from '../services/api-keys/create-api-key.js';
+import { SANDBOX_STATE_FILE } from '../cli/stripe-connection.js';
 import { DEMO_ADMIN, DEMO_CREATORS } from './seed-demo-data.js';
 
 /**
@@ -121,4 +126,37 @@ describe('demo data on restart', () => {
       await fresh.close();
     }
   }, 60_000);
+});
+
+describe('npm start twice: the embedded database and the sandbox state file', () => {
+  it('after a restart the demo goes on: the admin processes the payout that was waiting, paid by a sandbox transfer', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'payouts-demo-'));
+    const env = { DATA_DIR: dataDir, PORT: '0', STRIPE_SANDBOX_PORT: '0' }; // no DATABASE_URL: embedded, DEMO on by default
+    try {
+      const first = await startServer(loadConfig(env), { logger: capturingLogger(), handleSignals: false });
+      const [waiting] = await first.database.db.select().from(payouts).where(eq(payouts.status, 'PENDING'));
+      await first.close();
+      expect(existsSync(join(dataDir, SANDBOX_STATE_FILE))).toBe(true);
+
+      const second = await startServer(loadConfig(env), { logger: capturingLogger(), handleSignals: false });
+      try {
+        expect(messages()).toContain('DEMO: not seeded; the database already has users');
+        const { key } = await second.database.db.transaction((tx) => createApiKey(tx, { role: 'ADMIN', name: 'after restart', actor: 'test' }, second.app.deps));
+        const reply = await fetch(`${second.url}/api/admin/payouts`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ payoutId: waiting!.id }),
+        });
+        expect(reply.status, await reply.clone().text()).toBe(200);
+        const [paid] = await second.database.db.select().from(payouts).where(eq(payouts.id, waiting!.id));
+        expect(paid).toMatchObject({ status: 'PAID', amount: 10000n });
+        expect(await second.app.deps.stripe.findTransferForPayout(waiting!.id)).toMatchObject({ amount: 10000 });
+        expect((await verifyPayouts(second.database.db)).checks.filter((c) => !c.ok)).toEqual([]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

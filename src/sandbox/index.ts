@@ -22,10 +22,12 @@ export { TEST_BANK_ACCOUNT_FAILURES } from './resources/accounts.js';
  * await runSandboxCommand({ port: 12111 });
  * // Stripe sandbox listening on http://127.0.0.1:12111 (platform account acct_…)
  */
-export async function runSandboxCommand(options: { port?: number; host?: string; log?: (line: string) => void; handleSignals?: boolean } = {}): Promise<Sandbox> {
+export async function runSandboxCommand(
+  options: { port?: number; host?: string; stateFile?: string; log?: (line: string) => void; handleSignals?: boolean } = {},
+): Promise<Sandbox> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const sandbox = await startSandbox({ port: options.port ?? 12111, host: options.host ?? '127.0.0.1' });
-  log(`Stripe sandbox listening on ${sandbox.url} (platform account ${sandbox.platformAccountId})`);
+  const sandbox = await startSandbox({ port: options.port ?? 12111, host: options.host ?? '127.0.0.1', ...(options.stateFile && { stateFile: options.stateFile }) });
+  log(`Stripe sandbox listening on ${sandbox.url} (platform account ${sandbox.platformAccountId})${options.stateFile ? `; state kept in ${options.stateFile}` : ''}`);
   log(`Use any sk_test_ key; SDK options: { host: '${sandbox.host}', port: ${sandbox.port}, protocol: 'http' }; controls under ${sandbox.url}/_sandbox/`);
   if (options.handleSignals ?? true) {
     const stop = () => {

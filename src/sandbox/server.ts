@@ -21,6 +21,7 @@ import { advanceSandboxTime, registerTestClockRoutes } from './resources/test-cl
 import { registerTransferRoutes } from './resources/transfers.js';
 import { createWebhookEndpoint, registerWebhookEndpointRoutes } from './resources/webhook-endpoints.js';
 import { createStripeRouter } from './router.js';
+import { loadSandboxState, StatePersister } from './persistence.js';
 import { ObjectStore, type StripeObject } from './state.js';
 import { WebhookDispatcher, type WebhookDeliveryOptions } from './webhooks/delivery.js';
 import { parseStripeForm, registerFormBodyParser } from './wire/form-body.js';
@@ -52,6 +53,11 @@ export interface StartSandboxOptions {
   tickIntervalMs?: number;
   /** Called with every Stripe API (`/v1/…`) response the sandbox sends. */
   onResponse?: (exchange: SandboxExchange) => void;
+  /**
+   * Keep the objects in this JSON file across restarts (docs/sandbox.md "State file"): loaded at
+   * start when it exists, saved shortly after each change and on close. Default: memory only.
+   */
+  stateFile?: string;
 }
 
 /** A running sandbox. */
@@ -104,9 +110,22 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     platformAccountId: '',
     baseUrl: '',
   };
-  createPlatformAccount(context);
+  const saved = options.stateFile ? loadSandboxState(options.stateFile) : undefined;
+  if (saved) {
+    store.load(saved.records);
+    context.platformAccountId = saved.platformAccountId;
+  } else {
+    createPlatformAccount(context);
+  }
+  const persister = options.stateFile ? new StatePersister(options.stateFile, context) : undefined;
 
   const app = buildApp(context, options);
+  if (persister) {
+    // Every change comes through a request that is not a GET (the API and the control routes).
+    app.addHook('onResponse', async (request) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD') persister.schedule();
+    });
+  }
   const reset = ({ keepWebhookEndpoints = false }: { keepWebhookEndpoints?: boolean } = {}) => resetSandbox(context, keepWebhookEndpoints);
   registerControlRoutes(app, context, reset);
 
@@ -133,17 +152,22 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     advanceClock: (seconds) => {
       if (!isAdvanceableClock(clock)) throw new Error('This sandbox runs on an external clock; advance that clock instead');
       advanceSandboxTime(context, seconds);
+      persister?.schedule();
     },
     addWebhookEndpoint: (input) => {
       const endpoint = createWebhookEndpoint(context, context.platformAccountId, { ...input, enabledEvents: input.enabledEvents ?? ['*'] });
       return { id: endpoint.id, secret: endpoint.secret };
     },
     processDueChanges: () => processDueChanges(context),
-    reset,
+    reset: (resetOptions) => {
+      reset(resetOptions);
+      persister?.schedule();
+    },
     close: async () => {
       clearInterval(ticker);
       context.webhooks.close();
       await app.close();
+      persister?.flush();
     },
   };
 }

@@ -11,7 +11,7 @@ export interface StripeObject extends ApiObject {
   id: string;
 }
 
-interface StoredRecord {
+export interface StoredRecord {
   /** The account that owns the object (the platform or a connected account). */
   account: string;
   seq: number;
@@ -84,6 +84,17 @@ export class ObjectStore {
   clear(): void {
     this.records.clear();
     this.byType.clear();
+  }
+
+  /** Every record, oldest first: what `load` takes back (JSON-shaped, like the objects themselves). */
+  dump(): StoredRecord[] {
+    return [...this.records.values()].sort((a, b) => a.seq - b.seq).map((record) => snapshot(record));
+  }
+
+  /** Replace the contents with dumped records, keeping their order (lists are newest first by it). */
+  load(records: readonly StoredRecord[]): void {
+    this.clear();
+    for (const record of [...records].sort((a, b) => a.seq - b.seq)) this.insert(record.account, record.object, record.includable);
   }
 }
 

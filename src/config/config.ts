@@ -53,7 +53,7 @@ const trustProxySetting = z.preprocess(
         if (hops >= 1 && hops <= 10) return hops;
       }
       const items = trimmed.split(',').map((item) => item.trim());
-      if (!/^\d+$/.test(trimmed) && items.length > 0 && items.every(isProxyAddress)) return items;
+      if (!/^\d+$/.test(trimmed) && items.every(isProxyAddress)) return items;
       context.addIssue({
         code: 'custom',
         message: 'must be a number of proxies (1-10) or a comma-separated list of proxy addresses, CIDR ranges, loopback, linklocal or uniquelocal ("true" is refused: every client could then pick its own address)',

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.js';
 import { creators, payments, users } from '../db/schema/index.js';
 import type { App } from '../http/app.js';
+import { waitFor } from '../providers/clock/index.js';
 import type { StripeGateway } from '../providers/stripe/index.js';
 import { createApiKey } from '../services/api-keys/create-api-key.js';
 import { revokeApiKey } from '../services/api-keys/manage-api-keys.js';
@@ -121,11 +122,15 @@ async function seedThroughTheApi(deps: DemoSeedDeps & { adminKey: string; platfo
     }
   }
   const creatorIds = Object.values(seededCreators).map((c) => c.creatorId);
-  await waitUntil(deps.webhookTimeoutMs ?? 30_000, 'the sandbox webhooks to record the demo payments and accounts', async () => {
-    const [recorded] = await database.db.select({ n: count() }).from(payments).where(inArray(payments.creatorId, creatorIds));
-    const ready = await database.db.select({ payoutsEnabled: creators.payoutsEnabled }).from(creators).where(inArray(creators.id, creatorIds));
-    return recorded?.n === bookings && ready.every((c) => c.payoutsEnabled);
-  });
+  await waitFor(
+    'the sandbox webhooks to record the demo payments and accounts',
+    async () => {
+      const [recorded] = await database.db.select({ n: count() }).from(payments).where(inArray(payments.creatorId, creatorIds));
+      const ready = await database.db.select({ payoutsEnabled: creators.payoutsEnabled }).from(creators).where(inArray(creators.id, creatorIds));
+      return recorded?.n === bookings && ready.every((c) => c.payoutsEnabled);
+    },
+    { timeoutMs: deps.webhookTimeoutMs ?? 30_000, intervalMs: 100 },
+  );
 
   await call('POST', '/api/payouts/update-status', adminKey);
   const tokenFor = async (userId: string) => ((await call('POST', '/api/auth/tokens', platformKey, { userId })) as { token: string }).token;
@@ -147,12 +152,4 @@ async function seedThroughTheApi(deps: DemoSeedDeps & { adminKey: string; platfo
     ].join('\n'),
   );
   return { seeded: true, creators: seededCreators, payouts: { paid, pending } };
-}
-
-async function waitUntil(timeoutMs: number, what: string, done: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`demo data: gave up waiting for ${what} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -17,14 +17,15 @@ export const RATE_LIMIT_PRUNE_INTERVAL_MS = 60_000;
  */
 export async function countRateLimitHit(db: DbExecutor, key: string, windowMs: number, now: Date): Promise<{ current: number; ttl: number }> {
   const resetsAt = new Date(now.getTime() + windowMs);
+  const windowEnded = sql`${rateLimitHits.resetsAt} <= ${now.toISOString()}::timestamptz`;
   const [row] = await db
     .insert(rateLimitHits)
     .values({ keyHash: digestSecret(key), hits: 1, resetsAt })
     .onConflictDoUpdate({
       target: rateLimitHits.keyHash,
       set: {
-        hits: sql`case when ${rateLimitHits.resetsAt} <= ${now.toISOString()}::timestamptz then 1 else ${rateLimitHits.hits} + 1 end`,
-        resetsAt: sql`case when ${rateLimitHits.resetsAt} <= ${now.toISOString()}::timestamptz then excluded.resets_at else ${rateLimitHits.resetsAt} end`,
+        hits: sql`case when ${windowEnded} then 1 else ${rateLimitHits.hits} + 1 end`,
+        resetsAt: sql`case when ${windowEnded} then excluded.resets_at else ${rateLimitHits.resetsAt} end`,
       },
     })
     .returning({ hits: rateLimitHits.hits, resetsAt: rateLimitHits.resetsAt });

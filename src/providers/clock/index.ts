@@ -1,1 +1,2 @@
 export { AdjustableClock, systemClock, type Clock } from './clock.js';
+export { waitFor } from './wait-for.js';

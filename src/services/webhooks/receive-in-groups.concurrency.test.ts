@@ -1,7 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDatabaseKind } from '../../../test/database.js';
-import { insertCreator } from '../../../test/fixtures.js';
+import { insertCreator, paymentIntentSucceededEvent } from '../../../test/fixtures.js';
 import { loadConfig } from '../../config/config.js';
 import type { Database } from '../../db/database.js';
 import { payments, webhookEvents } from '../../db/schema/index.js';
@@ -24,7 +24,6 @@ const context: ServiceContext = {
   clock: { now: () => new Date() },
   stripe: new StripeGateway({ secretKey: 'sk_test_unused', apiBase: 'http://127.0.0.1:9', webhookSecrets: [], policy: { maxAttempts: 1 } }),
 };
-const unique = () => Math.random().toString(36).slice(2, 10);
 
 beforeAll(async () => {
   database = await createTestDatabase({ poolSize: 6 });
@@ -33,29 +32,8 @@ afterAll(async () => {
   await database?.close();
 });
 
-function paymentEvent(creatorId: string, amount: number) {
-  const tag = unique();
-  const created = Math.floor(Date.now() / 1000) - 60;
-  return {
-    id: `evt_${tag}`,
-    object: 'event',
-    type: 'payment_intent.succeeded',
-    created,
-    data: {
-      object: {
-        id: `pi_${tag}`,
-        object: 'payment_intent',
-        amount,
-        amount_received: amount,
-        currency: 'eur',
-        status: 'succeeded',
-        created,
-        latest_charge: `ch_${tag}`,
-        metadata: { creatorId, bookingId: `bk_${tag}` },
-      },
-    },
-  };
-}
+/** Paid a minute ago. */
+const paymentEvent = (creatorId: string, amount: number) => paymentIntentSucceededEvent({ creatorId, amount, at: new Date(Date.now() - 60_000) });
 
 describe(`payment receipts in concurrent groups on ${testDatabaseKind}`, () => {
   it('records each event once when copies and opposite orders meet in concurrent statements', async () => {

@@ -1,7 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDatabaseKind } from '../../../test/database.js';
-import { insertCreator } from '../../../test/fixtures.js';
+import { insertCreator, paymentIntentSucceededEvent, type PaymentEventFacts } from '../../../test/fixtures.js';
 import { loadConfig } from '../../config/config.js';
 import type { Database } from '../../db/database.js';
 import { auditEvents, ledgerEntries, ledgerPostings, outboxMessages, payments, webhookEvents } from '../../db/schema/index.js';
@@ -40,41 +40,10 @@ afterAll(async () => {
   await database?.close();
 });
 
-interface Facts {
-  creatorId: string;
-  amount: number;
-  currency?: string;
-  bookingId?: string | null;
-  email?: string | null;
-  extraMetadata?: Record<string, string>;
-}
+type Facts = Omit<PaymentEventFacts, 'at'>;
 
-function paymentEvent(facts: Facts) {
-  const tag = unique();
-  const created = Math.floor(clock.now().getTime() / 1000) - 3600;
-  const metadata: Record<string, string> = { creatorId: facts.creatorId, ...facts.extraMetadata };
-  if (facts.bookingId !== null) metadata.bookingId = `bk_${tag}`;
-  return {
-    id: `evt_${tag}`,
-    object: 'event',
-    type: 'payment_intent.succeeded',
-    created,
-    data: {
-      object: {
-        id: `pi_${tag}`,
-        object: 'payment_intent',
-        amount: facts.amount,
-        amount_received: facts.amount,
-        currency: facts.currency ?? 'eur',
-        status: 'succeeded',
-        created,
-        latest_charge: `ch_${tag}`,
-        receipt_email: facts.email ?? null,
-        metadata,
-      },
-    },
-  };
-}
+/** An hour ago on the test clock. */
+const paymentEvent = (facts: Facts) => paymentIntentSucceededEvent({ ...facts, at: new Date(clock.now().getTime() - 3_600_000) });
 
 /** Ingest through the real handler, recording what its one-statement path answered. */
 async function ingestFast(event: ReturnType<typeof paymentEvent>) {

@@ -15,6 +15,12 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/web/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', navigator: 'readonly', fetch: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' },
+    },
+  },
+  {
     files: ['src/providers/stripe/**', 'src/sandbox/**/*.test.ts', 'test/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -51,15 +51,35 @@ export async function logIn(
   const passwordMatches = await verifyPassword(input.password, row?.passwordHash);
   if (!row || !passwordMatches || row.disabledAt !== null) throw invalidCredentials();
 
+  const user: ActiveUser = { id: row.id, email: row.email, name: row.name, role: row.role, creatorId: row.creatorId };
+  return startSession(db, user, { ...context, via: 'password' });
+}
+
+/**
+ * A new cookie session for a user whose identity is already proven (a password, or a short-lived
+ * user token exchanged by the embedded dashboard). Deletes the user's expired sessions on the way
+ * and audits the login with how it happened.
+ */
+export async function startSession(
+  db: DbExecutor,
+  user: ActiveUser,
+  context: Pick<ServiceContext, 'clock'> & { sessionTtlSeconds: number; via: 'password' | 'user_token' },
+): Promise<StartedSession> {
   const now = context.clock.now();
   const sessionToken = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + context.sessionTtlSeconds * 1000);
   await db.transaction(async (tx) => {
-    await tx.delete(sessions).where(and(eq(sessions.userId, row.id), lt(sessions.expiresAt, now)));
-    await tx.insert(sessions).values({ tokenHash: digestSecret(sessionToken), userId: row.id, csrfToken, createdAt: now, expiresAt });
-    await recordAuditEvent(tx, { actor: `user:${row.id}`, action: 'user.logged_in', subjectType: 'user', subjectId: row.id, at: now });
+    await tx.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.expiresAt, now)));
+    await tx.insert(sessions).values({ tokenHash: digestSecret(sessionToken), userId: user.id, csrfToken, createdAt: now, expiresAt });
+    await recordAuditEvent(tx, {
+      actor: `user:${user.id}`,
+      action: 'user.logged_in',
+      subjectType: 'user',
+      subjectId: user.id,
+      at: now,
+      ...(context.via === 'password' ? {} : { metadata: { via: context.via } }),
+    });
   });
-  const user: ActiveUser = { id: row.id, email: row.email, name: row.name, role: row.role, creatorId: row.creatorId };
   return { sessionToken, csrfToken, expiresAt, user };
 }

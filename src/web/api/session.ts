@@ -1,0 +1,71 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, setCsrfToken, unwrap } from './client';
+
+export const meQueryKey = ['me'] as const;
+
+/** Remembered on this tab so that a 401 later reads "your session expired", not a plain login page. */
+const SIGNED_IN_FLAG = 'payouts.signedIn';
+
+export function markSignedIn(): void {
+  sessionStorage.setItem(SIGNED_IN_FLAG, '1');
+}
+
+/** Whether this tab had a session that is now gone (and forget it). */
+export function takeSessionExpired(): boolean {
+  const had = sessionStorage.getItem(SIGNED_IN_FLAG) === '1';
+  sessionStorage.removeItem(SIGNED_IN_FLAG);
+  return had;
+}
+
+/** Who is signed in (`null` when nobody is), with the CSRF token every mutation sends. */
+export function useMe() {
+  return useQuery({
+    queryKey: meQueryKey,
+    queryFn: async () => {
+      try {
+        const me = await unwrap(api.GET('/api/auth/me'));
+        setCsrfToken(me.csrfToken);
+        return me;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
+    },
+    staleTime: 60_000,
+    retry: false,
+  });
+}
+
+export type Me = NonNullable<ReturnType<typeof useMe>['data']>;
+
+export function useLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { email: string; password: string }) => unwrap(api.POST('/api/auth/login', { body })),
+    onSuccess: async (session) => {
+      setCsrfToken(session.csrfToken);
+      markSignedIn();
+      queryClient.clear();
+      await queryClient.invalidateQueries({ queryKey: meQueryKey });
+    },
+  });
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST('/api/auth/logout')),
+    onSettled: () => {
+      setCsrfToken(undefined);
+      sessionStorage.removeItem(SIGNED_IN_FLAG);
+      queryClient.setQueryData(meQueryKey, null);
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
+    },
+  });
+}
+
+/** Where a signed-in user lands (issue 12 §3): creators on their payouts, admins on the payout queue. */
+export function homePathFor(me: Me | null | undefined): string {
+  if (!me) return '/login';
+  return me.principal.role === 'ADMIN' ? '/dashboard/admin/payouts' : '/dashboard/creator/payouts';
+}

@@ -1,0 +1,84 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
+import { homePathFor, takeSessionExpired, useMe } from './api/session';
+import { AppShell } from './components/app-shell';
+import { QueryState } from './components/query-state';
+import { changeLocale, isSupportedLocale } from './i18n';
+import { EmbedPage } from './pages/embed-page';
+import { LoginPage } from './pages/login-page';
+import { NotFoundPage } from './pages/not-found-page';
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { staleTime: 10_000, refetchOnWindowFocus: true, retry: 1 } },
+});
+
+type Role = 'ADMIN' | 'CREATOR';
+
+/** Signed-in pages of one role: nobody signed in → login (saying so when the session expired); another role → their home. */
+function SignedIn({ role }: { role: Role }) {
+  const me = useMe();
+  const location = useLocation();
+  const { i18n } = useTranslation();
+  const profileLocale = me.data?.user?.locale;
+  useEffect(() => {
+    if (isSupportedLocale(profileLocale) && profileLocale !== i18n.language) void changeLocale(profileLocale);
+  }, [profileLocale, i18n.language]);
+
+  return (
+    <QueryState query={me}>
+      {(data) => {
+        if (!data) {
+          const next = encodeURIComponent(location.pathname + location.search);
+          return <Navigate to={`/login?next=${next}${takeSessionExpired() ? '&reason=expired' : ''}`} replace />;
+        }
+        const actual = data.principal.role === 'ADMIN' ? 'ADMIN' : 'CREATOR';
+        if (actual !== role) return <Navigate to={homePathFor(data)} replace />;
+        return <AppShell me={data} />;
+      }}
+    </QueryState>
+  );
+}
+
+function Home() {
+  const me = useMe();
+  return <QueryState query={me}>{(data) => <Navigate to={homePathFor(data)} replace />}</QueryState>;
+}
+
+/** Each page's code is its own chunk, loaded when its route is first visited. */
+function page(load: () => Promise<{ default: () => ReactNode }>) {
+  return async () => ({ Component: (await load()).default });
+}
+
+const router = createBrowserRouter([
+  { path: '/', element: <Home /> },
+  { path: '/login', element: <LoginPage /> },
+  { path: '/embed', element: <EmbedPage /> },
+  {
+    element: <SignedIn role="CREATOR" />,
+    children: [
+      { path: '/dashboard/creator/payouts', lazy: page(() => import('./pages/creator/payouts-page')) },
+      { path: '/dashboard/creator/payouts/:payoutId', lazy: page(() => import('./pages/creator/payout-statement-page')) },
+      { path: '/creator/onboarding/return', lazy: page(() => import('./pages/creator/onboarding-return-page')) },
+      { path: '/creator/onboarding/refresh', lazy: page(() => import('./pages/creator/onboarding-refresh-page')) },
+    ],
+  },
+  {
+    element: <SignedIn role="ADMIN" />,
+    children: [
+      { path: '/dashboard/admin/payouts', lazy: page(() => import('./pages/admin/payouts-page')) },
+      { path: '/dashboard/admin/approvals', lazy: page(() => import('./pages/admin/approvals-page')) },
+      { path: '/dashboard/admin/creators', lazy: page(() => import('./pages/admin/creators-page')) },
+    ],
+  },
+  { path: '*', element: <NotFoundPage /> },
+]);
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,42 @@
+/** Every date and duration on a page goes through here, in the user's locale. */
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+export function formatDateTime(value: string | Date, locale: string): string {
+  let format = dateTimeFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    dateTimeFormats.set(locale, format);
+  }
+  return format.format(typeof value === 'string' ? new Date(value) : value);
+}
+
+export function formatDate(value: string | Date, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(typeof value === 'string' ? new Date(value) : value);
+}
+
+const UNITS = [
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+  ['second', 1],
+] as const;
+
+/**
+ * A duration for people: "2 days, 3 hours, 4 minutes" (en) / "2 jours, 3 heures et 4 minutes" (fr).
+ * `precision` limits how many units are shown (the largest first); seconds appear only under an hour
+ * unless `withSeconds` is set (a live countdown).
+ */
+export function formatDuration(totalSeconds: number, locale: string, options: { precision?: number; withSeconds?: boolean } = {}): string {
+  let rest = Math.max(0, Math.floor(totalSeconds));
+  const parts: string[] = [];
+  for (const [unit, seconds] of UNITS) {
+    const value = Math.floor(rest / seconds);
+    rest -= value * seconds;
+    if (unit === 'second' && !options.withSeconds && totalSeconds >= 3_600) continue;
+    if (value > 0 || (unit === 'second' && parts.length === 0)) {
+      parts.push(new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value));
+    }
+  }
+  return new Intl.ListFormat(locale, { style: 'long', type: 'unit' }).format(parts.slice(0, options.precision ?? parts.length));
+}

@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const serviceUrl = process.env.PAYOUTS_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+
+/**
+ * The dashboards: built into dist/web (served by the service at `/`), or served by Vite with hot
+ * reload in `npm run dev`, which proxies the API to a running service.
+ */
+export default defineConfig({
+  root,
+  base: '/',
+  plugins: [react(), tailwindcss()],
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 400,
+  },
+  server: {
+    port: Number(process.env.WEB_DEV_PORT ?? 5173),
+    proxy: Object.fromEntries(['/api', '/healthz', '/docs', '/openapi.json'].map((path) => [path, { target: serviceUrl, changeOrigin: false }])),
+  },
+});

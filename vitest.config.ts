@@ -1,11 +1,35 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const browserTests = ['src/**/*.browser.test.ts', 'test/**/*.browser.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'service',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...browserTests],
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+      {
+        // The dashboards in Chromium against the real service (test/browser/README.md). Its global
+        // setup runs only when one of these files is in the run: it builds dist/web when stale, or
+        // says in one line that Chromium is missing and the files are skipped.
+        extends: true,
+        test: {
+          name: 'browser',
+          include: browserTests,
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

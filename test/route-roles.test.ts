@@ -61,6 +61,15 @@ const cases: RouteCase[] = [
   { method: 'POST', route: '/api/auth/login', url: fixed('/api/auth/login'), body: () => ({ email: 'nobody@example.test', password: 'wrong-password' }), allowed: 'all', status: 401 },
   { method: 'GET', route: '/api/auth/me', url: fixed('/api/auth/me'), allowed: everyAuthenticated, status: 200 },
   { method: 'POST', route: '/api/auth/tokens', url: fixed('/api/auth/tokens'), body: () => ({ userId: who.creator.userId }), allowed: ['admin', 'platform'], status: 200 },
+  // Users only: an admin API key has no profile (403 FORBIDDEN from the route itself).
+  { method: 'PATCH', route: '/api/auth/me', url: fixed('/api/auth/me'), body: () => ({ locale: 'en' }), allowed: ['creator', 'otherCreator'], status: 200 },
+  // Only a user token opens an embedded session: the admin's API key is refused as a credential (401).
+  { method: 'POST', route: '/api/auth/embed-session', url: fixed('/api/auth/embed-session'), allowed: ['creator', 'otherCreator', 'admin'], status: (caller) => (caller === 'admin' ? 401 : 200) },
+  { method: 'GET', route: '/api/creators/me', url: fixed('/api/creators/me'), allowed: ['creator', 'otherCreator'], status: 200 },
+  // The test creators have no Stripe account yet: the first call makes one in the sandbox, each call a fresh link.
+  { method: 'POST', route: '/api/creators/me/onboarding-link', url: fixed('/api/creators/me/onboarding-link'), allowed: ['creator', 'otherCreator'], status: 200 },
+  { method: 'GET', route: '/api/admin/creators', url: fixed('/api/admin/creators?search=Creator&limit=5'), allowed: ['admin'], status: 200 },
+  { method: 'GET', route: '/api/admin/creators/{id}', url: () => `/api/admin/creators/${who?.creator.creatorId ?? 'cr_…'}`, allowed: ['admin'], status: 200 },
   {
     method: 'POST',
     route: '/api/creators',
@@ -106,7 +115,7 @@ const cases: RouteCase[] = [
   { method: 'GET', route: '/api/admin/webhooks', url: fixed('/api/admin/webhooks'), allowed: ['admin'], status: 200 },
   { method: 'GET', route: '/api/admin/webhooks/{id}', url: fixed('/api/admin/webhooks/evt_unknown'), allowed: ['admin'], status: 404 },
   { method: 'POST', route: '/api/admin/webhooks/{id}/retry', url: fixed('/api/admin/webhooks/evt_unknown/retry'), allowed: ['admin'], status: 404 },
-  { method: 'GET', route: '/api/admin/payouts', url: fixed('/api/admin/payouts'), allowed: ['admin'], status: 200 },
+  { method: 'GET', route: '/api/admin/payouts', url: fixed('/api/admin/payouts?status=PENDING_APPROVAL&from=2020-01-01'), allowed: ['admin'], status: 200 },
   { method: 'POST', route: '/api/admin/payouts', url: fixed('/api/admin/payouts'), body: () => ({ payoutId: 'po_unknown' }), allowed: ['admin'], status: 404 },
   { method: 'POST', route: '/api/admin/payouts/bulk', url: fixed('/api/admin/payouts/bulk'), body: () => ({ payoutIds: ['po_unknown'] }), allowed: ['admin'], status: 200 },
   { method: 'POST', route: '/api/admin/payout-approval', url: fixed('/api/admin/payout-approval'), body: () => ({ payoutId: 'po_unknown', action: 'approve' }), allowed: ['admin'], status: 404 },

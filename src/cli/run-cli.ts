@@ -3,14 +3,24 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { isAppError } from '../domain/errors/index.js';
 import { processCliContext, type CliContext } from './cli-context.js';
-import { registerJobsCommand } from './commands/jobs.js';
-import { registerApiKeysCommand } from './commands/api-keys.js';
-import { registerExportCommand } from './commands/export.js';
-import { registerMigrateCommand } from './commands/migrate.js';
-import { registerSandboxCommand } from './commands/sandbox.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerUsersCommand } from './commands/users.js';
-import { registerVerifyCommand } from './commands/verify.js';
+
+type RegisterCommand = (program: Command, context: CliContext) => void;
+
+/**
+ * Each top-level command and the module that registers it, loaded only when it is the command
+ * run: a command pays for its own imports (`jobs list` never loads the HTTP stack or the Stripe
+ * SDK), which is most of a short command's time. Help and unknown commands load them all.
+ */
+const commandModules: Readonly<Record<string, () => Promise<RegisterCommand>>> = {
+  serve: async () => (await import('./commands/serve.js')).registerServeCommand,
+  migrate: async () => (await import('./commands/migrate.js')).registerMigrateCommand,
+  verify: async () => (await import('./commands/verify.js')).registerVerifyCommand,
+  users: async () => (await import('./commands/users.js')).registerUsersCommand,
+  'api-keys': async () => (await import('./commands/api-keys.js')).registerApiKeysCommand,
+  jobs: async () => (await import('./commands/jobs.js')).registerJobsCommand,
+  export: async () => (await import('./commands/export.js')).registerExportCommand,
+  sandbox: async () => (await import('./commands/sandbox.js')).registerSandboxCommand,
+};
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -20,7 +30,11 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
  */
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
 
-export function createProgram(context: CliContext): Command {
+/**
+ * The `payouts` program with the commands `args` need: only the command named first when it is a
+ * known one, none for `--version`, else every command (for the help, or an unknown command's message).
+ */
+export async function createProgram(context: CliContext, args: readonly string[] = []): Promise<Command> {
   const program = new Command('payouts')
     .description('Payouts: payout management for marketplaces (Stripe Connect). Configured by environment variables; see .env.example.')
     .version(version)
@@ -29,14 +43,10 @@ export function createProgram(context: CliContext): Command {
       writeOut: (text) => context.out(text.replace(/\n$/, '')),
       writeErr: (text) => context.err(text.replace(/\n$/, '')),
     });
-  registerServeCommand(program, context);
-  registerMigrateCommand(program, context);
-  registerVerifyCommand(program, context);
-  registerUsersCommand(program, context);
-  registerApiKeysCommand(program, context);
-  registerJobsCommand(program, context);
-  registerExportCommand(program, context);
-  registerSandboxCommand(program, context);
+  const first = args[0];
+  const names = first === undefined || !Object.hasOwn(commandModules, first) ? (['--version', '-V'].includes(first ?? '') ? [] : Object.keys(commandModules)) : [first];
+  const registers = await Promise.all(names.map((name) => commandModules[name]?.()));
+  for (const register of registers) register?.(program, context);
   return program;
 }
 
@@ -66,7 +76,7 @@ function reportError(error: unknown, context: CliContext): number {
  */
 export async function runCli(args: readonly string[], context: CliContext = processCliContext()): Promise<number> {
   try {
-    await createProgram(context).parseAsync([...args], { from: 'user' });
+    await (await createProgram(context, args)).parseAsync([...args], { from: 'user' });
     return context.exitCode;
   } catch (error) {
     return reportError(error, context);

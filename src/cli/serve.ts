@@ -1,16 +1,25 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { runMigrations } from '../db/migrate.js';
+import { users } from '../db/schema/index.js';
 import { buildApp, type App } from '../http/app.js';
 import { createLogger } from '../http/logger.js';
+import { defaultWebRoot } from '../http/web-app.js';
 import { AdjustableClock } from '../providers/clock/index.js';
 import { jobs, startScheduler, type Scheduler } from '../jobs/index.js';
-import { seedDemoData } from '../demo/seed-demo-data.js';
+import { startDataDirFromTemplate } from './data-dir-template.js';
 import { connectStripe, type StripeConnection } from './stripe-connection.js';
+import { formatWelcomeBanner } from './welcome-banner.js';
 
 export interface StartServerOptions {
-  /** Default: `createLogger({ level: config.logLevel })`. */
+  /**
+   * Default: `createLogger({ level: config.logLevel })`, readable lines (pino-pretty) when stdout is
+   * a terminal and JSON lines otherwise.
+   */
   logger?: FastifyBaseLogger;
   /**
    * Install SIGTERM/SIGINT handlers that shut down gracefully and exit the process: 0 when the
@@ -22,6 +31,16 @@ export interface StartServerOptions {
   shutdownTimeoutMs?: number;
   /** Connections in the service's database pool (default: `openDatabase`'s). A benchmark sizes it to its clients. */
   poolSize?: number;
+  /** The built dashboards served at `/` (default dist/web); tests point it at a build of their own. */
+  webRoot?: string;
+  /**
+   * Once ready, tell the person who started it where to click and how to log in to the demo: a few
+   * plain lines on a terminal, one log line otherwise. Default: when no `logger` is passed (the
+   * `serve` command), not when a caller brings its own (tests, benchmarks).
+   */
+  banner?: boolean;
+  /** An initialised, migrated database a fresh DATA_DIR starts from (default dist/pglite-template; see data-dir-template.ts). */
+  dataDirTemplate?: string;
 }
 
 export interface RunningServer {
@@ -44,7 +63,11 @@ export interface RunningServer {
  * console.log(server.url); // http://127.0.0.1:3000
  */
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const pretty = options.logger === undefined && process.stdout.isTTY === true;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, pretty });
+  if (!config.database.url && startDataDirFromTemplate(config.database.dataDir, options.dataDirTemplate)) {
+    logger.info({ dataDir: config.database.dataDir }, `Database: new data directory ${config.database.dataDir}, copied from the build's migrated template`);
+  }
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, whenLocked: 'refuse', poolSize: options.poolSize });
   let app: App | undefined;
   let stripe: StripeConnection | undefined;
@@ -54,7 +77,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const clock = new AdjustableClock();
     stripe = await connectStripe(config, clock, logger);
     const sandbox = stripe.sandbox;
-    app = await buildApp({ config, database, logger, clock, stripe: stripe.gateway, afterClockAdvance: () => sandbox?.processDueChanges() });
+    const webRoot = options.webRoot ?? defaultWebRoot;
+    app = await buildApp({ config, database, logger, clock, stripe: stripe.gateway, afterClockAdvance: () => sandbox?.processDueChanges(), webRoot });
     const url = await app.listen({ host: config.http.host, port: config.http.port });
     await stripe.registerWebhookEndpoint(url);
     if (config.demo) await seedDemoOnStart({ app, database, stripe, logger });
@@ -109,6 +133,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
     }
+    if (options.banner ?? options.logger === undefined) await showWelcomeBanner({ url, config, database, webRoot, logger, pretty });
     return { app: started, url, database, close, closed };
   } catch (error) {
     await app?.close();
@@ -130,9 +155,23 @@ async function seedDemoOnStart(deps: { app: App; database: Database; stripe: Str
     return;
   }
   try {
+    const { seedDemoData } = await import('../demo/seed-demo-data.js');
     const result = await seedDemoData({ app, database, stripe: stripe.gateway, logger });
     if (!result.seeded) logger.info(`DEMO: not seeded; ${result.reason}`);
   } catch (error) {
     logger.error({ err: error }, 'DEMO: seeding the demo data failed; the service runs without it');
   }
 }
+
+/** The banner of `npm start` (welcome-banner.ts): on a terminal as plain text, else as one log line. */
+async function showWelcomeBanner(input: { url: string; config: Config; database: Database; webRoot: string; logger: FastifyBaseLogger; pretty: boolean }): Promise<void> {
+  const { url, config, database, webRoot, logger, pretty } = input;
+  const { DEMO_ADMIN, DEMO_CREATORS } = await import('../demo/seed-demo-data.js');
+  const [demoAdmin] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ADMIN.email)).limit(1);
+  const demo = demoAdmin ? { password: DEMO_ADMIN.password, admin: DEMO_ADMIN.email, creators: DEMO_CREATORS.map((creator) => creator.email) } : undefined;
+  const dataDir = config.database.url ? undefined : config.database.dataDir;
+  const banner = formatWelcomeBanner({ url, dashboardsBuilt: existsSync(join(webRoot, 'index.html')), ...(demo && { demo }), ...(dataDir !== undefined && { dataDir }) });
+  if (pretty) process.stdout.write(banner);
+  else logger.info({ url, demoLogins: demo }, banner.trim());
+}
+

@@ -154,6 +154,26 @@ describe('loadConfig values', () => {
   });
 });
 
+describe('EMBED_ALLOWED_ORIGINS', () => {
+  it('defaults to no other origin than the service itself', () => {
+    expect(loadConfig({}).web).toEqual({ embedAllowedOrigins: [] });
+  });
+
+  it('reads a comma-separated list of origins, normalised as the browser compares them, without duplicates', () => {
+    const config = loadConfig({ EMBED_ALLOWED_ORIGINS: ' https://Platform.Example , http://localhost:8080/,https://*.creators.example,https://platform.example:443,http://[::1]:3001' });
+    expect(config.web.embedAllowedOrigins).toEqual(['https://platform.example', 'http://localhost:8080', 'https://*.creators.example', 'http://[::1]:3001']);
+  });
+
+  it.each(['platform.example', 'https://platform.example/embed', 'https://platform.example?x=1', 'ftp://platform.example', "'self'", '*', 'https://user@platform.example', 'https://a.example,not an origin'])(
+    'refuses %j, naming the variable and the entry',
+    (value) => {
+      const error = configErrorOf({ EMBED_ALLOWED_ORIGINS: value });
+      expect(error.issues.map((issue) => issue.variable)).toEqual(['EMBED_ALLOWED_ORIGINS']);
+      expect(error.message).toContain('is not an origin');
+    },
+  );
+});
+
 describe('loadConfig refuses invalid values, naming the variable', () => {
   it.each([
     ['PORT', 'abc', /whole number/],

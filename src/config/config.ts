@@ -63,6 +63,46 @@ const trustProxySetting = z.preprocess(
     .optional(),
 );
 
+/**
+ * EMBED_ALLOWED_ORIGINS: comma-separated origins (`https://host.example[:port]`, optionally
+ * `https://*.host.example`) whose pages may show the dashboards in an iframe; they become the
+ * CSP `frame-ancestors`, beside the service's own origin. A path, a query or any other
+ * scheme is refused: the browser would silently ignore such an entry and the embed would break
+ * with no hint why. Origins are compared as the browser does (lower-case host, default port dropped).
+ */
+const embedOrigins = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .transform((value, context): string[] | typeof z.NEVER => {
+      const origins: string[] = [];
+      for (const item of value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')) {
+        const origin = embedOrigin(item);
+        if (origin === undefined) {
+          context.addIssue({
+            code: 'custom',
+            message: `"${item}" is not an origin: use a comma-separated list like https://platform.example,https://*.platform.example (scheme and host, optional port, no path)`,
+          });
+          return z.NEVER;
+        }
+        if (!origins.includes(origin)) origins.push(origin);
+      }
+      return origins;
+    })
+    .optional()
+    .transform((v) => v ?? []),
+);
+
+/** The origin as a CSP source expression, or undefined when `item` is not exactly an http(s) origin. */
+function embedOrigin(item: string): string | undefined {
+  const wildcard = /^(https?:\/\/)\*\./i.exec(item);
+  const candidate = wildcard ? `${wildcard[1]}wildcard.${item.slice(wildcard[0].length)}` : item;
+  // Scheme and host (and port) only: no user, path, query or fragment.
+  if (!/^https?:\/\/[^/?#@]+\/?$/i.test(candidate) || !URL.canParse(candidate)) return undefined;
+  const parsed = new URL(candidate);
+  return wildcard ? parsed.origin.replace('//wildcard.', '//*.') : parsed.origin;
+}
+
 const optionalInteger = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(
     emptyToUndefined,
@@ -178,6 +218,8 @@ const envSchema = z.object({
   RATE_LIMIT_STORE: z.preprocess(emptyToUndefined, z.enum(['database', 'memory']).default('database')),
   /** Who bears Stripe's fee for a lost dispute (docs/refunds-and-disputes.md). */
   DISPUTE_FEE_PAYER: z.preprocess(emptyToUndefined, z.enum(['platform', 'creator']).default('platform')),
+  /** Origins whose pages may frame the dashboards (CSP frame-ancestors, docs/http.md "Security headers"). */
+  EMBED_ALLOWED_ORIGINS: embedOrigins,
   /** Unset: on with the embedded database, off with DATABASE_URL. */
   DEMO: optionalBooleanFlag,
   ENABLE_TEST_CLOCK: booleanFlag(false),
@@ -256,6 +298,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
     webhookIngest: { batchSize: env.WEBHOOK_BATCH_SIZE, batchConcurrency: env.WEBHOOK_BATCH_CONCURRENCY },
     rateLimitStore: env.RATE_LIMIT_STORE,
     disputeFeePayer: env.DISPUTE_FEE_PAYER,
+    /** The dashboards (src/web) as the service serves them. */
+    web: { embedAllowedOrigins: env.EMBED_ALLOWED_ORIGINS },
     demo,
     enableTestClock: env.ENABLE_TEST_CLOCK,
   };

@@ -20,13 +20,16 @@ import { createHttpMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { adminApiKeyRoutes } from './routes/admin-api-keys.js';
 import { adminAuditRoutes } from './routes/admin-audit.js';
+import { adminCreatorRoutes } from './routes/admin-creators.js';
 import { adminWebhookRoutes } from './routes/admin-webhooks.js';
+import { authEmbedRoutes } from './routes/auth-embed.js';
 import { checkoutSessionRoutes } from './routes/checkout-sessions.js';
 import { creatorRoutes } from './routes/creators.js';
 import { adminPaymentRoutes } from './routes/admin-payments.js';
 import { adminRefundRoutes } from './routes/admin-refunds.js';
 import { adminPayoutRoutes } from './routes/admin-payouts.js';
 import { creatorBalanceRoutes } from './routes/creator-balance.js';
+import { creatorProfileRoutes } from './routes/creator-profile.js';
 import { creatorPayoutRoutes } from './routes/creator-payouts.js';
 import { cronRoutes } from './routes/cron.js';
 import { healthRoutes } from './routes/health.js';
@@ -35,6 +38,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { platformPaymentRoutes } from './routes/platform-payments.js';
 import { readinessRoutes } from './routes/readiness.js';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks.js';
+import { registerWebApp } from './web-app.js';
 
 /** The app with the zod type provider: route schemas are zod, handlers get typed input. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -53,6 +57,8 @@ export interface AppDependencies {
   stripe?: StripeGateway;
   /** Called after the test clock moves (the in-process sandbox applies what became due at once). */
   afterClockAdvance?: () => void;
+  /** The built dashboards served at `/` (default dist/web of this checkout; see web-app.ts). */
+  webRoot?: string;
 }
 
 /** The gateway for a configuration: the key and base URL it names, else the local sandbox's default port. */
@@ -117,8 +123,11 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   app.addHook('onResponse', async (request, reply) => metrics.observe(request, reply));
   registerErrorHandling(app);
 
+  // First: its security headers apply to every route registered after it.
+  await registerWebApp(app, { root: deps.webRoot, embedAllowedOrigins: config.web.embedAllowedOrigins });
   await registerApiDocs(app);
   await registerAuth(app);
+  await app.register(authEmbedRoutes);
   await app.register(healthRoutes);
   await app.register(readinessRoutes, { database });
   await app.register(metricsRoutes, { registry: metrics.registry });
@@ -134,6 +143,8 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(adminPayoutRoutes);
   await app.register(adminAuditRoutes);
   await app.register(adminApiKeyRoutes);
+  await app.register(adminCreatorRoutes);
+  await app.register(creatorProfileRoutes);
   await app.register(cronRoutes);
   if (config.enableTestClock) await app.register(testClockRoutes, { afterAdvance: deps.afterClockAdvance });
   return app;

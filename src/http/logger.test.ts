@@ -4,7 +4,7 @@ import { createTestDatabase } from '../../test/database.js';
 import { loadConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { buildApp, type App } from './app.js';
-import { createLogger } from './logger.js';
+import { createLogger, formatPrettyMessage } from './logger.js';
 
 /** A destination that keeps every JSON line written to it. */
 function captureLines() {
@@ -88,3 +88,38 @@ describe('request logs', () => {
     expect(lines.filter((line) => String(line.requestId).startsWith('probe-'))).toEqual([]);
   });
 });
+
+describe('createLogger({ pretty: true }) for a terminal', () => {
+  /** A destination that keeps the text written to it. */
+  function captureText() {
+    const chunks: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    return { text: () => chunks.join(''), destination };
+  }
+
+  it('writes one readable line per event, not JSON, and still redacts', async () => {
+    const { text, destination } = captureText();
+    const logger = createLogger({ level: 'info', pretty: true, destination });
+    logger.info({ user: { email: 'a@b.c', password: 'hunter22' } }, 'Payouts is listening');
+    logger.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    const line = text();
+    expect(line).toMatch(/^\S*\d\d:\d\d:\d\d\.\d{3}\S* \S*INFO\S*: \S*Payouts is listening/);
+    expect(line).not.toContain('hunter22');
+    expect(line).toContain('[REDACTED]');
+    expect(() => JSON.parse(line)).toThrow();
+    expect(line.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('shows a request as → METHOD url and ← status in ms, tagged with its request id', () => {
+    expect(formatPrettyMessage({ msg: 'incoming request', requestId: '0123456789abcdef', req: { method: 'POST', url: '/api/payouts/request' } }, 'msg')).toBe('[01234567] → POST /api/payouts/request');
+    expect(formatPrettyMessage({ msg: 'request completed', requestId: '0123456789abcdef', res: { statusCode: 201 }, responseTime: 12.4 }, 'msg')).toBe('[01234567] ← 201 in 12 ms');
+    expect(formatPrettyMessage({ msg: 'Stopped' }, 'msg')).toBe('Stopped');
+  });
+});
+

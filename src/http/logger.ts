@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
+import type PinoPretty from 'pino-pretty';
 
 /** Headers that carry credentials or signatures: never written to a log. */
 export const redactedHeaders = ['authorization', 'cookie', 'set-cookie', 'stripe-signature', 'x-api-key', 'x-csrf-token'] as const;
@@ -24,6 +26,11 @@ export interface CreateLoggerOptions {
   level: LevelWithSilent;
   /** Where JSON lines go; stdout when omitted. Tests pass a stream to read what was logged. */
   destination?: DestinationStream;
+  /**
+   * Readable lines (pino-pretty) instead of JSON: for a person at a terminal (`serve` turns it on
+   * when stdout is a TTY). Redaction happens before formatting, so it holds here too.
+   */
+  pretty?: boolean;
 }
 
 /**
@@ -39,5 +46,38 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     level: options.level,
     redact: { paths: redactionPaths(), censor: '[REDACTED]' },
   };
+  if (options.pretty) return pino(settings, prettyStream(options.destination));
   return options.destination ? pino(settings, options.destination) : pino(settings);
+}
+
+/** Fields a person at a terminal does not need on every line (the request id is in `x-request-id`). */
+const PRETTY_IGNORED = 'pid,hostname,requestId,req,res,responseTime';
+
+/**
+ * One short line per event: `12:04:05.120 INFO: Payouts is listening on http://127.0.0.1:3000`, and
+ * for a request `→ POST /api/payouts/request` then `← 201 in 12 ms`, each tagged with the start of
+ * its request id so the pair can be matched.
+ */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  // Loaded only for a terminal: JSON logging (servers, tests, CI) never pays for it.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pretty({
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: PRETTY_IGNORED,
+    singleLine: true,
+    messageFormat: formatPrettyMessage,
+    ...(destination && { destination }),
+  });
+}
+
+export function formatPrettyMessage(log: Record<string, unknown>, messageKey: string): string {
+  const message = String(log[messageKey] ?? '');
+  const tag = typeof log.requestId === 'string' ? `[${log.requestId.slice(0, 8)}] ` : '';
+  const request = log.req as { method?: string; url?: string } | undefined;
+  const response = log.res as { statusCode?: number } | undefined;
+  if (message === 'incoming request' && request?.method) return `${tag}→ ${request.method} ${request.url ?? ''}`;
+  if (message === 'request completed' && response?.statusCode !== undefined) {
+    return `${tag}← ${response.statusCode} in ${Math.round(Number(log.responseTime ?? 0))} ms`;
+  }
+  return `${tag}${message}`;
 }

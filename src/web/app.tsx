@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
-import { homePathFor, takeSessionExpired, useMe } from './api/session';
+import { homePathFor, hadSession, useMe } from './api/session';
 import { AppShell } from './components/app-shell';
 import { QueryState } from './components/query-state';
 import { changeLocale, isSupportedLocale } from './i18n';
@@ -31,7 +31,7 @@ function SignedIn({ role }: { role: Role }) {
       {(data) => {
         if (!data) {
           const next = encodeURIComponent(location.pathname + location.search);
-          return <Navigate to={`/login?next=${next}${takeSessionExpired() ? '&reason=expired' : ''}`} replace />;
+          return <Navigate to={`/login?next=${next}${hadSession() ? '&reason=expired' : ''}`} replace />;
         }
         const actual = data.principal.role === 'ADMIN' ? 'ADMIN' : 'CREATOR';
         if (actual !== role) return <Navigate to={homePathFor(data)} replace />;

@@ -22,6 +22,9 @@ export default defineConfig({
   },
   server: {
     port: Number(process.env.WEB_DEV_PORT ?? 5173),
-    proxy: Object.fromEntries(['/api', '/healthz', '/docs', '/openapi.json'].map((path) => [path, { target: serviceUrl, changeOrigin: false }])),
+    // The app's own modules under src/web/api/ (`/api/client.ts`) share the prefix: Vite serves those.
+    proxy: Object.fromEntries(
+      ['/api', '/healthz', '/docs', '/openapi.json'].map((path) => [path, { target: serviceUrl, changeOrigin: false, bypass: (req) => (/^\/api\/[^?]*\.tsx?(\?|$)/.test(req.url ?? '') ? req.url : undefined) }]),
+    ),
   },
 });

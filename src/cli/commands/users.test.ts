@@ -64,3 +64,47 @@ describe('payouts users create', () => {
     expect(short.stderr).toMatch(/^PASSWORD_TOO_SHORT: /);
   });
 });
+
+describe('payouts users list', () => {
+  it('prints a table with both ids, filters by role and search, and prints JSON lines with --json', async () => {
+    const env = { DATABASE_URL: database.url };
+    const made = JSON.parse((await runPayouts(['users', 'create', '--email', 'lister.creator@example.test', '--name', 'Lister Creator', '--role', 'creator', '--stripe-account', 'acct_lister1'], env)).stdout) as {
+      id: string;
+      creatorId: string;
+    };
+    const admin = JSON.parse((await runPayouts(['users', 'create', '--email', 'lister.admin@example.test', '--name', 'Lister Admin', '--role', 'admin'], env)).stdout) as { id: string };
+
+    const table = await runPayouts(['users', 'list', '--search', 'lister'], env);
+    expect(table.stderr).toBe('');
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^USER ID +CREATOR ID +ROLE +NAME +EMAIL +STRIPE +ONBOARDING +CREATED$/);
+    expect(lines[1]).toMatch(new RegExp(`^${admin.id} +- +admin +Lister Admin +lister.admin@example.test +- +- +\\d{4}-\\d{2}-\\d{2}$`));
+    expect(lines[2]).toMatch(new RegExp(`^${made.id} +${made.creatorId} +creator +Lister Creator +lister.creator@example.test +acct_lister1 +not_started +\\d{4}`));
+    expect(lines.at(-1)).toBe('2 users');
+
+    const creatorsOnly = await runPayouts(['users', 'list', '--role', 'creator', '--json', '--search', 'LISTER'], env);
+    expect(creatorsOnly.code).toBe(0);
+    const printed = creatorsOnly.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(printed).toEqual([
+      {
+        id: made.id,
+        email: 'lister.creator@example.test',
+        name: 'Lister Creator',
+        role: 'CREATOR',
+        creatorId: made.creatorId,
+        stripeAccountId: 'acct_lister1',
+        onboardingState: 'not_started',
+        locale: 'en',
+        withPassword: false,
+        disabled: false,
+        createdAt: expect.stringMatching(/^\d{4}-/),
+      },
+    ]);
+    expect((await runPayouts(['users', 'list', '--search', made.creatorId, '--json'], env)).stdout.trim().split('\n')).toHaveLength(1);
+    expect((await runPayouts(['users', 'list', '--search', 'nobody-matches-this'], env)).stdout.trim()).toBe('No users match.');
+    const badRole = await runPayouts(['users', 'list', '--role', 'platform'], env);
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toContain('Allowed choices are admin, creator');
+  });
+});

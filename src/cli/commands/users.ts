@@ -2,10 +2,17 @@ import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { systemClock } from '../../providers/clock/index.js';
 import { createUser } from '../../services/users/create-user.js';
+import { listUsers, type UserListRow } from '../../services/users/list-users.js';
 import type { CliContext } from '../cli-context.js';
 import { openMigratedDatabase } from '../open-migrated-database.js';
 
+/** Users fetched per query while listing: the whole list is printed, a page at a time. */
+const LIST_PAGE_SIZE = 500;
+
 /**
+ * `payouts users list [--role admin|creator] [--search S] [--json]`: who can log in or be paid,
+ * with both ids — the user id tokens are issued for, the creator id payments name.
+ *
  * `payouts users create --email E --name N --role admin|creator [--password P] [--stripe-account acct_…]`:
  * create a user (a creator with its payout profile) and print `{"id": …}` — plus `creatorId` for a
  * creator — as JSON. `--stripe-account` is recorded as given, without asking Stripe: its status
@@ -55,4 +62,52 @@ export function registerUsersCommand(program: Command, context: CliContext): voi
         await database.close();
       }
     });
+
+  users
+    .command('list')
+    .description('list users, newest first: a table with both ids (user and creator), or --json')
+    .addOption(new Option('--role <role>', 'only admins or only creators').choices(['admin', 'creator']))
+    .option('--search <text>', 'part of the name or email, or a whole user, creator or Stripe account id')
+    .option('--json', 'one JSON object per user and line instead of a table')
+    .action(async (options: { role?: 'admin' | 'creator'; search?: string; json?: boolean }) => {
+      const config = loadConfig(context.env);
+      const database = await openMigratedDatabase(config);
+      try {
+        const rows: UserListRow[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await listUsers(database.db, { role: options.role && (options.role === 'admin' ? 'ADMIN' : 'CREATOR'), search: options.search, limit: LIST_PAGE_SIZE, cursor });
+          if (options.json) for (const row of page.data) context.out(JSON.stringify(userJson(row)));
+          else rows.push(...page.data);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor !== undefined);
+        if (!options.json) for (const line of userTable(rows)) context.out(line);
+      } finally {
+        await database.close();
+      }
+    });
+}
+
+/** A user as `users list --json` prints it. */
+function userJson(row: UserListRow): Record<string, unknown> {
+  return { ...row, createdAt: row.createdAt.toISOString() };
+}
+
+/** The human table: aligned columns, or one line saying nothing matched. */
+function userTable(rows: readonly UserListRow[]): string[] {
+  if (rows.length === 0) return ['No users match.'];
+  const header = ['USER ID', 'CREATOR ID', 'ROLE', 'NAME', 'EMAIL', 'STRIPE', 'ONBOARDING', 'CREATED'];
+  const lines = rows.map((row) => [
+    row.id,
+    row.creatorId ?? '-',
+    row.role.toLowerCase() + (row.disabled ? ' (disabled)' : ''),
+    row.name,
+    row.email,
+    row.stripeAccountId ?? '-',
+    row.onboardingState ?? '-',
+    row.createdAt.toISOString().slice(0, 10),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
+  const format = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return [format(header), ...lines.map(format), `${rows.length} user${rows.length === 1 ? '' : 's'}`];
 }

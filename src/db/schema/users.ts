@@ -11,6 +11,8 @@ export const users = pgTable(
     role: text('role', { enum: ['ADMIN', 'CREATOR'] }).notNull(),
     /** scrypt, `scrypt$N$r$p$salt$hash`; null: no password login (token-only creators). */
     passwordHash: text('password_hash'),
+    /** The dashboards' language an ADMIN chose (`PATCH /api/auth/me`); null: not chosen. A CREATOR's is `creators.locale`, which the service's messages to them use too. */
+    locale: text('locale'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
   },

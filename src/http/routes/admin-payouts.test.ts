@@ -61,6 +61,66 @@ describe(`admin payout routes on ${testDatabaseKind}`, () => {
     expect((await asAdmin('GET', '/api/admin/payouts?cursor=garbage')).json().error.code).toBe('INVALID_CURSOR');
   });
 
+  it('filters by request dates, orders queues oldest first (the approval queue), and sums the list by status for the summary cards', async () => {
+    const { creatorId } = await f.connectedCreator();
+    const start = t.clock.now();
+    const payAt = async (amount: bigint) => {
+      const payout = await f.pendingPayout(creatorId, { payments: [amount] });
+      expect((await asAdmin('POST', '/api/admin/payouts', { payoutId: payout.id })).json().outcome).toBe('paid');
+      return payout;
+    };
+    const paid = await payAt(20_000n);
+    const firstFlagged = await f.pendingPayout((await f.connectedCreator()).creatorId, { payments: [10_000n], status: 'PENDING_APPROVAL', approvalReason: 'First payout above 2000.00' });
+    t.clock.advance(86_400);
+    const paidLater = await payAt(10_000n);
+    t.clock.advance(86_400);
+    const pending = await f.pendingPayout(creatorId, { payments: [30_000n], amount: 5_000n });
+    const secondFlagged = await f.pendingPayout((await f.connectedCreator()).creatorId, { payments: [10_000n], status: 'PENDING_APPROVAL', approvalReason: 'Suspicious' });
+
+    const ids = (reply: { json(): { data: Array<{ id: string }> } }) => reply.json().data.map((p) => p.id);
+    const mine = await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}`);
+    expect(ids(mine)).toEqual([pending.id, paidLater.id, paid.id]); // newest first by default
+    expect(ids(await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&order=asc`))).toEqual([paid.id, paidLater.id, pending.id]);
+    // The approval queue: oldest first without asking.
+    const queue = ids(await asAdmin('GET', '/api/admin/payouts?status=PENDING_APPROVAL&limit=200'));
+    expect(queue.indexOf(firstFlagged.id)).toBeLessThan(queue.indexOf(secondFlagged.id));
+    const queueDesc = ids(await asAdmin('GET', '/api/admin/payouts?status=PENDING_APPROVAL&order=desc&limit=200'));
+    expect(queueDesc.indexOf(secondFlagged.id)).toBeLessThan(queueDesc.indexOf(firstFlagged.id));
+
+    // Dates: an instant (from included, to excluded), or a whole UTC day (to included).
+    const day = (offsetDays: number) => new Date(start.getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+    const instant = (offsetSeconds: number) => encodeURIComponent(new Date(start.getTime() + offsetSeconds * 1000).toISOString());
+    expect(ids(await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&from=${instant(3_600)}`))).toEqual([pending.id, paidLater.id]);
+    expect(ids(await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&to=${instant(3_600)}`))).toEqual([paid.id]);
+    expect(ids(await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&from=${day(1)}&to=${day(1)}`))).toEqual([paidLater.id]);
+    expect(ids(await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&from=${day(0)}&to=${day(2)}&status=PAID`))).toEqual([paidLater.id, paid.id]);
+    expect((await asAdmin('GET', `/api/admin/payouts?from=yesterday`)).statusCode).toBe(400);
+
+    const filtered = (await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&status=PENDING`)).json();
+    expect(filtered.data.map((p: { id: string }) => p.id)).toEqual([pending.id]);
+    // The summary ignores the status filter (the cards show every status) but keeps the others.
+    expect(filtered.summary).toEqual([
+      {
+        currency: 'eur',
+        byStatus: {
+          PENDING_APPROVAL: { count: 0, amount: 0 },
+          PENDING: { count: 1, amount: 5_000 },
+          PROCESSING: { count: 0, amount: 0 },
+          PAID: { count: 2, amount: 27_000 },
+          FAILED: { count: 0, amount: 0 },
+          CANCELLED: { count: 0, amount: 0 },
+        },
+      },
+    ]);
+    expect((await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&from=${day(1)}&to=${day(1)}`)).json().summary[0].byStatus.PAID).toEqual({ count: 1, amount: 9_000 });
+    expect((await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&from=${day(1)}&to=${day(1)}`)).json().summary[0].byStatus.PENDING).toEqual({ count: 0, amount: 0 });
+
+    // A cursor is tied to the order it was made in.
+    const page = (await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&order=asc&limit=1`)).json();
+    expect(ids(await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&order=asc&limit=5&cursor=${page.nextCursor}`))).toEqual([paidLater.id, pending.id]);
+    expect((await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&order=desc&cursor=${page.nextCursor}`)).json().error.code).toBe('INVALID_CURSOR');
+  });
+
   it("POST /api/admin/payouts processes a payout (seed 000's reply, in French on request); a second click gets 409", async () => {
     const { creatorId } = await f.connectedCreator();
     const payout = await f.pendingPayout(creatorId, { payments: [14_000n] });
@@ -113,9 +173,11 @@ describe(`admin payout routes on ${testDatabaseKind}`, () => {
   it('reject: notes required; the reservation released, the payments READY, the creator told', async () => {
     const { creatorId } = await f.connectedCreator();
     const payout = await f.pendingPayout(creatorId, { status: 'PENDING_APPROVAL', approvalReason: 'Suspicious' });
-    const noNotes = await asAdmin('POST', '/api/admin/payout-approval', { payoutId: payout.id, action: 'reject' });
-    expect(noNotes.statusCode).toBe(400);
-    expect(noNotes.json().error.code).toBe('PAYOUT_REASON_REQUIRED');
+    for (const notes of [undefined, '', '   \n']) {
+      const noNotes = await asAdmin('POST', '/api/admin/payout-approval', { payoutId: payout.id, action: 'reject', ...(notes !== undefined && { notes }) });
+      expect(noNotes.statusCode).toBe(400);
+      expect(noNotes.json().error.code).toBe('PAYOUT_REASON_REQUIRED');
+    }
     expect(await f.creatorBalances(creatorId)).toMatchObject({ available: 0n, reserved: 9_000n });
 
     const reply = await asAdmin('POST', '/api/admin/payout-approval', { payoutId: payout.id, action: 'reject', notes: 'Suspicious activity detected' });

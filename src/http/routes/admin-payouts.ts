@@ -4,13 +4,17 @@ import { formatMoney, money } from '../../domain/money/index.js';
 import { payoutStatuses } from '../../domain/payouts/payout-status.js';
 import type { Payout } from '../../services/payouts/create-payout.js';
 import { listPayoutsForAdmin, type AdminPayoutRow } from '../../services/payouts/list-payouts-for-admin.js';
+import { summarizePayoutsForAdmin } from '../../services/payouts/summarize-payouts-for-admin.js';
 import { processPayout, type ProcessPayoutResult } from '../../services/payouts/process-payout.js';
 import { MAX_BULK_PAYOUTS, processPayoutsInBulk } from '../../services/payouts/process-payouts-in-bulk.js';
 import { reviewPayout } from '../../services/payouts/review-payout.js';
 import type { App } from '../app.js';
 import { moneyRouteRateLimit, requireRoles } from '../auth/index.js';
 import { errorReplySchema } from '../error-handler.js';
+import type { Config } from '../../config/config.js';
+import { stripeDashboardUrl } from '../resources/stripe-dashboard-url.js';
 import { minorUnits } from '../resources/payment.js';
+import { payoutsByStatusResource, toPayoutsByStatus } from '../resources/payout-totals.js';
 
 const outcomes = ['paid', 'processing', 'retry_scheduled', 'failed'] as const;
 
@@ -21,6 +25,7 @@ export const adminPayoutResource = z.object({
   creatorName: z.string(),
   creatorEmail: z.string(),
   stripeAccountId: z.string().nullable().describe("The connected account it goes (or went) to: the payout's once processing started, else the creator's"),
+  stripeDashboardUrl: z.string().nullable().describe("That account in Stripe's dashboard; null with the local sandbox"),
   requestedAmount: z.number().int().describe('Minor units'),
   currency: z.string().describe('Lower-case ISO 4217'),
   availableBalance: z.number().int().describe("The creator's available balance in this currency now (ledger), minor units"),
@@ -44,6 +49,22 @@ export const adminPayoutResource = z.object({
   failedAt: z.string().nullable(),
 });
 
+/** One currency's payouts by status: the summary cards (seed 000: pending, processing, completed). */
+export const adminPayoutTotalsResource = z.object({ currency: z.string().describe('Lower-case ISO 4217'), byStatus: payoutsByStatusResource });
+
+/** A date (`2026-03-01`, a whole UTC day) or an instant with its offset (`2026-03-01T09:30:00+01:00`). */
+const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+/** The instant a `from` or `to` filter names: a date's UTC midnight; for `to`, the end of that day (the day is included). */
+function boundary(value: string | undefined, side: 'from' | 'to'): Date | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const midnight = new Date(`${value}T00:00:00Z`);
+    return side === 'from' ? midnight : new Date(midnight.getTime() + 86_400_000);
+  }
+  return new Date(value);
+}
+
 /** Seed 000's `payout` in the process reply. */
 const processedPayoutResource = z.object({
   id: z.string(),
@@ -57,14 +78,16 @@ const processedPayoutResource = z.object({
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-function toAdminPayout(row: AdminPayoutRow): z.infer<typeof adminPayoutResource> {
+function toAdminPayout(row: AdminPayoutRow, config: Pick<Config, 'stripe'>): z.infer<typeof adminPayoutResource> {
   const { payout } = row;
+  const stripeAccountId = payout.stripeAccountId ?? row.creatorStripeAccountId;
   return {
     id: payout.id,
     creatorId: payout.creatorId,
     creatorName: row.creatorName,
     creatorEmail: row.creatorEmail,
-    stripeAccountId: payout.stripeAccountId ?? row.creatorStripeAccountId,
+    stripeAccountId,
+    stripeDashboardUrl: stripeDashboardUrl(config, stripeAccountId),
     requestedAmount: minorUnits(payout.amount),
     currency: payout.currency,
     availableBalance: minorUnits(row.availableBalance),
@@ -134,20 +157,38 @@ export async function adminPayoutRoutes(app: App): Promise<void> {
     {
       preValidation: requireRoles('ADMIN'),
       schema: {
-        summary: 'Payouts, newest request first, with the creator and their available balance (seed 000)',
+        summary: 'Payouts with the creator and their available balance, filtered by status, creator and request dates, with totals (seed 000, seed 002 §7)',
+        description:
+          'Ordered by request time: `order=asc` oldest first, `desc` newest first; default oldest first for the queues that wait for an admin ' +
+          '(`status=PENDING_APPROVAL`, the approval queue, and `status=PENDING`), newest first otherwise. `from` / `to`: a date (a whole UTC day, ' +
+          '`to` included) or an ISO 8601 instant with its offset (`from` included, `to` excluded). `summary`: counts and amounts by status per currency ' +
+          '(the default currency first, always present) under the creator and date filters but not the status one, for the summary cards. ' +
+          'A cursor is only valid with the filters and order that returned it. 400 INVALID_CURSOR, 400 VALIDATION_ERROR.',
         tags: ['admin', 'payouts'],
         querystring: z.strictObject({
           status: z.enum(payoutStatuses).optional(),
           creatorId: z.string().min(1).max(100).optional(),
+          from: dateOrInstant.optional().describe('Requested at or after: 2026-03-01 or 2026-03-01T09:30:00Z'),
+          to: dateOrInstant.optional().describe('Requested before (a date: up to the end of that UTC day)'),
+          order: z.enum(['asc', 'desc']).optional().describe('By request time; default asc for PENDING_APPROVAL and PENDING, else desc'),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.string().min(1).max(500).optional(),
         }),
-        response: { 200: z.object({ data: z.array(adminPayoutResource), nextCursor: z.string().nullable() }), '4xx': errorReplySchema },
+        response: {
+          200: z.object({ data: z.array(adminPayoutResource), nextCursor: z.string().nullable(), summary: z.array(adminPayoutTotalsResource) }),
+          '4xx': errorReplySchema,
+        },
       },
     },
     async (request) => {
-      const page = await listPayoutsForAdmin(app.deps.database.db, request.query);
-      return { data: page.data.map(toAdminPayout), nextCursor: page.nextCursor };
+      const { database, config } = app.deps;
+      const { from, to, ...query } = request.query;
+      const filters = { ...query, from: boundary(from, 'from'), to: boundary(to, 'to') };
+      const [page, summary] = await Promise.all([
+        listPayoutsForAdmin(database.db, filters),
+        summarizePayoutsForAdmin(database.db, { creatorId: filters.creatorId, from: filters.from, to: filters.to, defaultCurrency: config.defaultCurrency }),
+      ]);
+      return { data: page.data.map((row) => toAdminPayout(row, config)), nextCursor: page.nextCursor, summary: summary.map((totals) => ({ currency: totals.currency, byStatus: toPayoutsByStatus(totals.byStatus) })) };
     },
   );
 

@@ -3,8 +3,9 @@ import { issueUserToken } from '../../services/auth/issue-user-token.js';
 import { logIn } from '../../services/auth/log-in.js';
 import { logOut } from '../../services/auth/log-out.js';
 import { findActiveUser, type ActiveUser } from '../../services/users/find-active-user.js';
+import { getUserLocale, setUserLocale, userLocales } from '../../services/users/user-locale.js';
 import type { App } from '../app.js';
-import { forbidden } from '../auth/auth-errors.js';
+import { forbidden, unauthenticated } from '../auth/auth-errors.js';
 import { loginRateLimit } from '../auth/rate-limits.js';
 import { requireRoles } from '../auth/require-roles.js';
 import { sessionOf } from '../auth/resolve-principal.js';
@@ -25,6 +26,14 @@ export const principalReplySchema = z.object({
   creatorId: z.string().optional(),
   apiKeyId: z.string().optional(),
   via: z.enum(['api_key', 'session', 'token', 'cron_secret', 'cron_jwt']),
+});
+
+/** The signed-in user with their language (login, who-am-I). */
+export const signedInUserReplySchema = userReplySchema.extend({
+  locale: z
+    .enum(userLocales)
+    .nullable()
+    .describe("The dashboards' language: a creator's profile language (their messages follow it), or the one an admin chose; null: an admin who has not chosen"),
 });
 
 function userReply(user: ActiveUser): z.infer<typeof userReplySchema> {
@@ -51,7 +60,7 @@ export async function authRoutes(app: App): Promise<void> {
         tags: ['auth'],
         body: z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }),
         response: {
-          200: z.object({ user: userReplySchema, csrfToken: z.string(), expiresAt: z.string().describe('ISO 8601') }),
+          200: z.object({ user: signedInUserReplySchema, csrfToken: z.string(), expiresAt: z.string().describe('ISO 8601') }),
           '4xx': errorReplySchema,
         },
       },
@@ -65,7 +74,8 @@ export async function authRoutes(app: App): Promise<void> {
         path: '/',
         expires: session.expiresAt,
       });
-      return { user: userReply(session.user), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+      const locale = await getUserLocale(database.db, session.user.id);
+      return { user: { ...userReply(session.user), locale }, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
     },
   );
 
@@ -75,12 +85,12 @@ export async function authRoutes(app: App): Promise<void> {
       preValidation: requireRoles('ADMIN', 'CREATOR', 'PLATFORM', 'CRON'),
       schema: {
         summary: 'Who the credentials of this request belong to',
-        description: 'For a cookie session, also the `csrfToken` to send as `x-csrf-token` on mutations.',
+        description: 'For a cookie session, also the `csrfToken` to send as `x-csrf-token` on mutations. `user` (with its `locale`) for a user, not for an API key or cron.',
         tags: ['auth'],
         response: {
           200: z.object({
             principal: principalReplySchema,
-            user: userReplySchema.optional(),
+            user: signedInUserReplySchema.optional(),
             csrfToken: z.string().optional(),
             sessionExpiresAt: z.string().optional(),
           }),
@@ -94,9 +104,33 @@ export async function authRoutes(app: App): Promise<void> {
       const user = session?.user ?? (principal.userId === undefined ? undefined : await findActiveUser(database.db, principal.userId));
       return {
         principal,
-        ...(user && { user: userReply(user) }),
+        ...(user && { user: { ...userReply(user), locale: await getUserLocale(database.db, user.id) } }),
         ...(session && { csrfToken: session.csrfToken, sessionExpiresAt: session.expiresAt.toISOString() }),
       };
+    },
+  );
+
+  app.patch(
+    '/api/auth/me',
+    {
+      preValidation: requireRoles('ADMIN', 'CREATOR'),
+      schema: {
+        summary: "Change the signed-in user's profile: their language",
+        description:
+          "`locale` is kept on the user: a creator's also becomes the language of the service's messages to them. Users only (a session or a user token): " +
+          'an API key has no profile (403 FORBIDDEN). Cookie sessions send `x-csrf-token` (403 CSRF_TOKEN_INVALID without it).',
+        tags: ['auth'],
+        body: z.strictObject({ locale: z.enum(userLocales) }),
+        response: { 200: z.object({ user: signedInUserReplySchema }), '4xx': errorReplySchema },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      if (principal.userId === undefined) throw forbidden('Only a signed-in user has a profile: an API key has no language to change.');
+      const user = await findActiveUser(database.db, principal.userId);
+      if (!user) throw unauthenticated('This user no longer exists or is disabled.');
+      const locale = await setUserLocale(database.db, { userId: user.id, locale: request.body.locale, actor: principal.actor }, { clock });
+      return { user: { ...userReply(user), locale } };
     },
   );
 

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import { testDatabaseKind } from '../../../test/database.js';
 import { createPrincipals, type TestPrincipals } from '../../../test/principals.js';
+import { insertCreator } from '../../../test/fixtures.js';
 import { recordPayment } from '../../services/payments/record-payment.js';
+import { releaseDuePayments } from '../../services/payments/release-due-payments.js';
 import { verifyLedger } from '../../ledger/index.js';
 
 let t: TestApp;
@@ -14,6 +16,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
+
+const recordAt = (creatorId: string, externalId: string, paidAt: Date) =>
+  t.database.db.transaction((tx) => recordPayment(tx, { creatorId, externalId, amount: 1000n, currency: 'eur', paidAt, actor: 'test' }, t));
 
 const pay = (creatorId: string, amount: bigint, externalId: string) =>
   t.database.db.transaction((tx) => recordPayment(tx, { creatorId, externalId, amount, currency: 'eur', paidAt: t.clock.now(), actor: 'test' }, t));
@@ -79,6 +84,45 @@ describe(`creator balance, payments and cron routes on ${testDatabaseKind}`, () 
     expect(new Set(seen).size).toBe(7);
     const bad = await t.app.inject({ method: 'GET', url: '/api/payments?cursor=garbage', headers: who.headers.creator });
     expect(bad.json()).toMatchObject({ error: { code: 'INVALID_CURSOR' } });
+  });
+
+  it('caps each list of GET /api/payouts/request at 20 with the true counts; GET /api/payments pages the rest in the same order', async () => {
+    const { creatorId } = await insertCreator(t.database.db);
+    const now = t.clock.now().getTime();
+    // 23 READY (paid 30 days ago, a second apart) and 25 HELD (paid in the last hours, the newest releasing last).
+    for (let i = 0; i < 23; i++) await recordAt(creatorId, `pi_cap_ready_${i}`, new Date(now - 30 * 86_400_000 + i * 1000));
+    await releaseDuePayments(t.database.db, { actor: 'system:test' }, t);
+    for (let i = 0; i < 25; i++) await recordAt(creatorId, `pi_cap_held_${i}`, new Date(now - (25 - i) * 3_600_000));
+
+    const body = (await t.app.inject({ method: 'GET', url: `/api/payouts/request?creatorId=${creatorId}`, headers: who.headers.admin })).json();
+    expect(body.paymentCounts).toEqual({ ready: 23, held: 25, paid: 0 });
+    const externalIds = (list: Array<{ externalId: string }>) => list.map((p) => p.externalId);
+    expect(externalIds(body.payments.ready)).toEqual(Array.from({ length: 20 }, (_, i) => `pi_cap_ready_${i}`)); // oldest release first
+    expect(externalIds(body.payments.held)).toEqual(Array.from({ length: 20 }, (_, i) => `pi_cap_held_${i}`)); // soonest release first
+    expect(body.payments.paid).toEqual([]);
+    expect(body.availableBalance).toBe(23 * 900);
+    expect(body.pendingBalance).toBe(25 * 900);
+
+    const pageThrough = async (query: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/api/payments?creatorId=${creatorId}&${query}&limit=20${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = (await t.app.inject({ method: 'GET', url, headers: who.headers.admin })).json();
+        seen.push(...externalIds(page.data));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    expect(await pageThrough('status=HELD&order=release_asc')).toEqual(Array.from({ length: 25 }, (_, i) => `pi_cap_held_${i}`));
+    expect(await pageThrough('status=READY&order=release_asc&currency=EUR')).toEqual(Array.from({ length: 23 }, (_, i) => `pi_cap_ready_${i}`));
+    expect(await pageThrough('status=READY&currency=usd')).toEqual([]);
+    expect((await pageThrough('order=updated_desc')).length).toBe(48);
+
+    const first = (await t.app.inject({ method: 'GET', url: `/api/payments?creatorId=${creatorId}&order=release_asc&limit=1`, headers: who.headers.admin })).json();
+    const mixed = await t.app.inject({ method: 'GET', url: `/api/payments?creatorId=${creatorId}&limit=1&cursor=${first.nextCursor}`, headers: who.headers.admin });
+    expect(mixed.statusCode).toBe(400);
+    expect(mixed.json().error.code).toBe('INVALID_CURSOR');
   });
 
   it("lets an admin stop a payment's release with disputeRequested, audited", async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../domain/errors/index.js';
-import { getCreatorBalance, listPayments } from '../../services/balances/get-creator-balance.js';
+import { getCreatorBalance, listPayments, PAYMENT_LIST_LIMIT, paymentListOrders } from '../../services/balances/get-creator-balance.js';
 import type { App } from '../app.js';
 import { requireRoles } from '../auth/index.js';
 import type { Principal } from '../auth/principal.js';
@@ -42,7 +42,15 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
             totalPaid: z.number().int(),
             currency: z.string(),
             stripeConnected: z.boolean(),
-            payments: z.object({ ready: z.array(paymentResource), held: z.array(paymentResource), paid: z.array(paymentResource) }),
+            payments: z
+              .object({ ready: z.array(paymentResource), held: z.array(paymentResource), paid: z.array(paymentResource) })
+              .describe(
+                `At most ${PAYMENT_LIST_LIMIT} of each: ready oldest release first, held soonest release first, paid newest first. The rest: ` +
+                  'GET /api/payments?status=READY|HELD&order=release_asc, ?status=PAID&order=updated_desc',
+              ),
+            paymentCounts: z
+              .object({ ready: z.number().int(), held: z.number().int(), paid: z.number().int() })
+              .describe('How many payments of each status there are in this currency (the lists above stop at ' + PAYMENT_LIST_LIMIT + ')'),
             pendingPayoutRequests: z.array(creatorPayoutResource).describe('Open payouts in this currency (PENDING_APPROVAL, PENDING, PROCESSING), with their explanation'),
           }),
           '4xx': errorReplySchema,
@@ -66,6 +74,7 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
         currency: balance.currency,
         stripeConnected: balance.stripeConnected,
         payments: { ready: resources(balance.payments.ready), held: resources(balance.payments.held), paid: resources(balance.payments.paid) },
+        paymentCounts: balance.paymentCounts,
         pendingPayoutRequests: balance.pendingPayoutRequests.map((payout) =>
           toCreatorPayoutResource({ payout, creatorLocale: balance.creatorLocale, creatorPayoutMode: balance.creatorPayoutMode }, { config: app.deps.config, now }),
         ),
@@ -78,11 +87,17 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
     {
       preValidation: requireRoles('CREATOR', 'ADMIN'),
       schema: {
-        summary: 'Payments, newest first: a creator sees their own; an admin all, or one creator’s',
+        summary: 'Payments, newest first by default: a creator sees their own; an admin all, or one creator’s',
+        description:
+          '`order`: `created_desc` (default, newest first), `release_asc` (soonest release first: with status READY or HELD it continues the lists of ' +
+          'GET /api/payouts/request), `updated_desc` (most recently changed first: with status PAID, newest paid first). A cursor is only valid with the ' +
+          'order that returned it (400 INVALID_CURSOR otherwise).',
         tags: ['creator'],
         querystring: z.object({
           creatorId: z.string().optional(),
           status: z.enum(paymentStatuses).optional(),
+          currency: z.string().regex(/^[a-zA-Z]{3}$/).optional(),
+          order: z.enum(paymentListOrders).default('created_desc'),
           limit: z.coerce.number().int().min(1).max(100).default(20),
           cursor: z.string().optional(),
         }),
@@ -92,7 +107,8 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
     async (request) => {
       const { principal } = request;
       const creatorId = principal?.role === 'CREATOR' ? creatorIdFor(principal, request.query.creatorId) : request.query.creatorId;
-      const page = await listPayments(app.deps.database.db, { creatorId, status: request.query.status, limit: request.query.limit, cursor: request.query.cursor });
+      const { status, currency, order, limit, cursor } = request.query;
+      const page = await listPayments(app.deps.database.db, { creatorId, status, currency, order, limit, cursor });
       const now = app.deps.clock.now();
       return { data: page.data.map((p) => toPaymentResource(p, now)), nextCursor: page.nextCursor };
     },

@@ -1,10 +1,11 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbExecutor } from '../../db/database.js';
 import { creators, payments } from '../../db/schema/index.js';
 import { AppError } from '../../domain/errors/index.js';
 import { balances, creatorAccount, history, type CreatorAccountKind } from '../../ledger/index.js';
 import type { Payout } from '../payouts/create-payout.js';
 import { listOpenPayouts } from '../payouts/list-payout-history.js';
+import { cursorDate, decodeCursor, encodeCursor } from '../pagination/keyset-cursor.js';
 
 export type Payment = typeof payments.$inferSelect;
 
@@ -24,7 +25,12 @@ export interface CreatorBalance {
   /** Ledger `paid`: transferred to the creator, to date. */
   totalPaid: bigint;
   stripeConnected: boolean;
+  /**
+   * At most `PAYMENT_LIST_LIMIT` of each: READY oldest release first, HELD soonest release first,
+   * PAID newest first; `paymentCounts` has how many there are, `listPayments` the rest.
+   */
   payments: { ready: Payment[]; held: Payment[]; paid: Payment[] };
+  paymentCounts: { ready: number; held: number; paid: number };
   /** Ledger `receivable` again, under the name of issue 6: what the creator owes. */
   debt: bigint;
   /** How the debt was paid down (the `receivable` account's credits), newest first, at most 50. */
@@ -36,7 +42,8 @@ export interface CreatorBalance {
   creatorPayoutMode: 'manual' | 'automatic' | 'scheduled' | null;
 }
 
-const PAID_HISTORY_LIMIT = 50;
+/** The longest each list of `payments` gets: a creator with 10,000 payments still gets a small page (issue 12 §8). */
+export const PAYMENT_LIST_LIMIT = 20;
 
 export interface DebtRecovery {
   amount: bigint;
@@ -60,8 +67,9 @@ async function debtRecoveries(db: DbExecutor, creatorId: string, currency: strin
 
 /**
  * A creator's balances in one currency, read from the ledger (O(1) per account), with the
- * payments behind them: ready, held (with their release dates, for a countdown) and the last 50
- * paid (seed 000 `GET /api/payouts/request`), and the open payouts.
+ * payments behind them (seed 000 `GET /api/payouts/request`): the first 20 ready (oldest release
+ * first), held (soonest release first, for a countdown) and paid (newest first), how many of each
+ * there are, and the open payouts.
  */
 export async function getCreatorBalance(db: DbExecutor, input: { creatorId: string; currency?: string }): Promise<CreatorBalance> {
   const [creator] = await db.select().from(creators).where(eq(creators.id, input.creatorId));
@@ -73,12 +81,18 @@ export async function getCreatorBalance(db: DbExecutor, input: { creatorId: stri
   const of = (kind: CreatorAccountKind) => amounts.get(creatorAccount(creator.id, kind, currency).code) ?? 0n;
 
   const mine = and(eq(payments.creatorId, creator.id), eq(payments.currency, currency));
-  const [ready, held, paid, pendingPayoutRequests] = await Promise.all([
-    db.select().from(payments).where(and(mine, eq(payments.status, 'READY'))).orderBy(payments.payoutReleaseDate, payments.id),
-    db.select().from(payments).where(and(mine, eq(payments.status, 'HELD'))).orderBy(payments.payoutReleaseDate, payments.id),
-    db.select().from(payments).where(and(mine, eq(payments.status, 'PAID'))).orderBy(desc(payments.updatedAt), desc(payments.id)).limit(PAID_HISTORY_LIMIT),
+  const [ready, held, paid, counts, pendingPayoutRequests] = await Promise.all([
+    db.select().from(payments).where(and(mine, eq(payments.status, 'READY'))).orderBy(payments.payoutReleaseDate, payments.id).limit(PAYMENT_LIST_LIMIT),
+    db.select().from(payments).where(and(mine, eq(payments.status, 'HELD'))).orderBy(payments.payoutReleaseDate, payments.id).limit(PAYMENT_LIST_LIMIT),
+    db.select().from(payments).where(and(mine, eq(payments.status, 'PAID'))).orderBy(desc(payments.updatedAt), desc(payments.id)).limit(PAYMENT_LIST_LIMIT),
+    db
+      .select({ status: payments.status, count: sql<number>`count(*)::int` })
+      .from(payments)
+      .where(and(mine, sql`${payments.status} in ('READY', 'HELD', 'PAID')`))
+      .groupBy(payments.status),
     listOpenPayouts(db, { creatorId: creator.id, currency }),
   ]);
+  const countOf = (status: Payment['status']) => Number(counts.find((c) => c.status === status)?.count ?? 0);
   return {
     creatorId: creator.id,
     currency,
@@ -90,6 +104,7 @@ export async function getCreatorBalance(db: DbExecutor, input: { creatorId: stri
     totalPaid: of('paid'),
     stripeConnected: creator.stripeAccountId !== null && creator.payoutsEnabled,
     payments: { ready, held, paid },
+    paymentCounts: { ready: countOf('READY'), held: countOf('HELD'), paid: countOf('PAID') },
     debt: of('receivable'),
     recoveries: await debtRecoveries(db, creator.id, currency),
     pendingPayoutRequests,
@@ -98,12 +113,29 @@ export async function getCreatorBalance(db: DbExecutor, input: { creatorId: stri
   };
 }
 
-/** Payments of one creator (or all, for admins), newest first, cursor-paginated. */
+/** How `listPayments` orders: newest first (default), soonest release first, or most recently changed first (PAID: newest paid first). */
+export const paymentListOrders = ['created_desc', 'release_asc', 'updated_desc'] as const;
+export type PaymentListOrder = (typeof paymentListOrders)[number];
+
+/**
+ * Payments of one creator (or all, for admins), filtered by status and currency, in one of
+ * `paymentListOrders`, cursor-paginated. `release_asc` with status READY or HELD, and
+ * `updated_desc` with PAID, continue the capped lists of `getCreatorBalance` in their order.
+ * @throws AppError INVALID_CURSOR
+ */
 export async function listPayments(
   db: DbExecutor,
-  input: { creatorId?: string; status?: Payment['status']; limit: number; cursor?: string | undefined },
+  input: { creatorId?: string | undefined; status?: Payment['status'] | undefined; currency?: string | undefined; order?: PaymentListOrder | undefined; limit: number; cursor?: string | undefined },
 ): Promise<{ data: Payment[]; nextCursor: string | null }> {
-  const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const order = input.order ?? 'created_desc';
+  const column = order === 'release_asc' ? payments.payoutReleaseDate : order === 'updated_desc' ? payments.updatedAt : payments.createdAt;
+  const ascending = order === 'release_asc';
+  let after: SQL | undefined;
+  if (input.cursor !== undefined) {
+    const [at, id] = decodeCursor(input.cursor, order, 2);
+    const key = sql`(${cursorDate(at!).toISOString()}::timestamptz, ${id!})`;
+    after = ascending ? sql`(${column}, ${payments.id}) > ${key}` : sql`(${column}, ${payments.id}) < ${key}`;
+  }
   const rows = await db
     .select()
     .from(payments)
@@ -111,23 +143,14 @@ export async function listPayments(
       and(
         input.creatorId ? eq(payments.creatorId, input.creatorId) : undefined,
         input.status ? eq(payments.status, input.status) : undefined,
-        after ? sql`(${payments.createdAt}, ${payments.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id})` : undefined,
+        input.currency ? eq(payments.currency, input.currency.toLowerCase()) : undefined,
+        after,
       ),
     )
-    .orderBy(desc(payments.createdAt), desc(payments.id))
+    .orderBy(...(ascending ? [asc(column), asc(payments.id)] : [desc(column), desc(payments.id)]))
     .limit(input.limit + 1);
   const data = rows.slice(0, input.limit);
   const last = data[data.length - 1];
-  return { data, nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null };
-}
-
-function encodeCursor(payment: Payment): string {
-  return Buffer.from(`${payment.createdAt.toISOString()}|${payment.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) throw new AppError('INVALID_CURSOR', 'cursor is not one this API returned', { details: { param: 'cursor' } });
-  return { createdAt, id };
+  const keyOf = (payment: Payment) => (order === 'release_asc' ? payment.payoutReleaseDate : order === 'updated_desc' ? payment.updatedAt : payment.createdAt);
+  return { data, nextCursor: rows.length > input.limit && last ? encodeCursor(order, [keyOf(last).toISOString(), last.id]) : null };
 }

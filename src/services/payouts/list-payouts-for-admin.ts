@@ -1,9 +1,9 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbExecutor } from '../../db/database.js';
 import { creators, payouts, users } from '../../db/schema/index.js';
-import { AppError } from '../../domain/errors/index.js';
 import type { PayoutStatus } from '../../domain/payouts/payout-status.js';
 import { balances, creatorAccount } from '../../ledger/index.js';
+import { cursorDate, decodeCursor, encodeCursor } from '../pagination/keyset-cursor.js';
 import type { Payout } from './create-payout.js';
 
 export interface AdminPayoutRow {
@@ -16,28 +16,56 @@ export interface AdminPayoutRow {
   availableBalance: bigint;
 }
 
+export type AdminPayoutOrder = 'asc' | 'desc';
+
 export interface ListPayoutsForAdminInput {
   status?: PayoutStatus | undefined;
   creatorId?: string | undefined;
+  /** Requested at or after this instant. */
+  from?: Date | undefined;
+  /** Requested before this instant. */
+  to?: Date | undefined;
+  /**
+   * By request time: `asc` oldest first, `desc` newest first. Default: `asc` for the queues that
+   * wait for an admin (status PENDING_APPROVAL or PENDING: who waited longest first, seed 002 §7),
+   * else `desc`.
+   */
+  order?: AdminPayoutOrder | undefined;
   /** 1–200, default 50. */
   limit?: number | undefined;
   cursor?: string | undefined;
 }
 
+/** The order a list gets when none is asked for: queues first-come first-served, history newest first. */
+export function defaultAdminPayoutOrder(status: PayoutStatus | undefined): AdminPayoutOrder {
+  return status === 'PENDING_APPROVAL' || status === 'PENDING' ? 'asc' : 'desc';
+}
+
+/** The filters every admin payout query shares (the list's and the summary's, which ignores the status). */
+export function adminPayoutFilters(input: Pick<ListPayoutsForAdminInput, 'status' | 'creatorId' | 'from' | 'to'>): SQL[] {
+  const conditions: SQL[] = [];
+  if (input.status) conditions.push(eq(payouts.status, input.status));
+  if (input.creatorId) conditions.push(eq(payouts.creatorId, input.creatorId));
+  if (input.from) conditions.push(sql`${payouts.requestedAt} >= ${input.from.toISOString()}::timestamptz`);
+  if (input.to) conditions.push(sql`${payouts.requestedAt} < ${input.to.toISOString()}::timestamptz`);
+  return conditions;
+}
+
 /**
- * The admin's payout queue (seed 000 `GET /api/admin/payouts`): newest request first, filtered by
- * status and creator, with the creator's name, email and available balance (from the ledger, one
- * query for the page). The cursor is opaque: the position after the page's last row.
+ * The admin's payout list (seed 000 `GET /api/admin/payouts`, seed 002's approval queue), filtered
+ * by status, creator and request dates, ordered by request time, with the creator's name, email
+ * and available balance (from the ledger, one query for the page). The cursor is opaque: the
+ * position after the page's last row, valid for the order it was made in.
  * @throws AppError INVALID_CURSOR
  */
 export async function listPayoutsForAdmin(db: DbExecutor, input: ListPayoutsForAdminInput = {}): Promise<{ data: AdminPayoutRow[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
-  const conditions: SQL[] = [];
-  if (input.status) conditions.push(eq(payouts.status, input.status));
-  if (input.creatorId) conditions.push(eq(payouts.creatorId, input.creatorId));
+  const order = input.order ?? defaultAdminPayoutOrder(input.status);
+  const conditions = adminPayoutFilters(input);
   if (input.cursor) {
-    const after = decodeCursor(input.cursor);
-    conditions.push(sql`(${payouts.requestedAt}, ${payouts.id}) < (${after.requestedAt.toISOString()}::timestamptz, ${after.id})`);
+    const [at, id] = decodeCursor(input.cursor, `requested_${order}`, 2);
+    const key = sql`(${cursorDate(at!).toISOString()}::timestamptz, ${id!})`;
+    conditions.push(order === 'asc' ? sql`(${payouts.requestedAt}, ${payouts.id}) > ${key}` : sql`(${payouts.requestedAt}, ${payouts.id}) < ${key}`);
   }
   const rows = await db
     .select({ payout: payouts, creatorName: users.name, creatorEmail: users.email, creatorStripeAccountId: creators.stripeAccountId })
@@ -45,7 +73,7 @@ export async function listPayoutsForAdmin(db: DbExecutor, input: ListPayoutsForA
     .innerJoin(creators, eq(creators.id, payouts.creatorId))
     .innerJoin(users, eq(users.id, creators.userId))
     .where(conditions.length > 0 ? and(...conditions) : undefined)
-    .orderBy(desc(payouts.requestedAt), desc(payouts.id))
+    .orderBy(...(order === 'asc' ? [asc(payouts.requestedAt), asc(payouts.id)] : [desc(payouts.requestedAt), desc(payouts.id)]))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const available = await balances(
@@ -55,20 +83,6 @@ export async function listPayoutsForAdmin(db: DbExecutor, input: ListPayoutsForA
   const last = page.at(-1);
   return {
     data: page.map((r) => ({ ...r, availableBalance: available.get(creatorAccount(r.payout.creatorId, 'available', r.payout.currency).code) ?? 0n })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.payout) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(`requested_${order}`, [last.payout.requestedAt.toISOString(), last.payout.id]) : null,
   };
-}
-
-function encodeCursor(row: { requestedAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.requestedAt.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { requestedAt: Date; id: string } {
-  try {
-    const [requestedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof requestedAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(requestedAt))) return { requestedAt: new Date(requestedAt), id };
-  } catch {
-    // fall through to the error below
-  }
-  throw new AppError('INVALID_CURSOR', 'The cursor is not one this list returned', { kind: 'invalid', details: { param: 'cursor' } });
 }

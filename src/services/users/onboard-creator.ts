@@ -34,7 +34,11 @@ export interface OnboardCreatorInput {
 export interface OnboardedCreator {
   user: UserRecord;
   creator: CreatorRecord;
-  /** For a new Express account: where the creator finishes onboarding (a short-lived Stripe link). */
+  /**
+   * Where the creator finishes onboarding (a short-lived Stripe link): for a new Express account,
+   * and for a linked account whose payouts are not enabled yet. A fresh one later:
+   * `POST /api/creators/me/onboarding-link` (services/creators/create-onboarding-link.ts).
+   */
   onboardingUrl?: string;
 }
 
@@ -82,8 +86,8 @@ async function retrieveLinkableAccount(stripe: StripeGateway, accountId: string)
 
 /**
  * A host platform signs a creator up (`POST /api/creators`): the CREATOR user and profile, and
- * their Stripe connected account — an existing one linked (its status read from Stripe), or a
- * new Express account with an onboarding link. When the service drives bank payouts
+ * their Stripe connected account — an existing one linked (its status read from Stripe; with an
+ * onboarding link while its payouts are not enabled), or a new Express account with an onboarding link. When the service drives bank payouts
  * (`servicePaysOutToBank`) the account's payout schedule is set to manual.
  *
  * Order (DESIGN.md §6): the cheap checks first (email, account not linked yet), then every
@@ -107,6 +111,8 @@ export async function onboardCreator(db: Db, input: OnboardCreatorInput, context
     if (await isStripeAccountLinked(db, input.stripeAccountId)) throw stripeAccountTaken(input.stripeAccountId);
     account = await retrieveLinkableAccount(stripe, input.stripeAccountId);
     if (manualPayouts && account.settings?.payouts?.schedule?.interval !== 'manual') account = await stripe.setManualPayoutSchedule(account.id);
+    // A linked account that cannot receive payouts yet still has onboarding to finish.
+    if (!account.payouts_enabled) onboardingUrl = (await stripe.createOnboardingLink({ accountId: account.id, ...onboardingUrls(config.http.appUrl, creatorId) })).url;
   } else {
     account = await stripe.createExpressAccount({ creatorId, email: input.email.trim(), country: input.country, manualPayouts });
     const link = await stripe.createOnboardingLink({ accountId: account.id, ...onboardingUrls(config.http.appUrl, creatorId) });

@@ -10,11 +10,9 @@ export function markSignedIn(): void {
   sessionStorage.setItem(SIGNED_IN_FLAG, '1');
 }
 
-/** Whether this tab had a session that is now gone (and forget it). */
-export function takeSessionExpired(): boolean {
-  const had = sessionStorage.getItem(SIGNED_IN_FLAG) === '1';
-  sessionStorage.removeItem(SIGNED_IN_FLAG);
-  return had;
+/** Whether this tab had a session (so a 401 now means it expired). Read only: safe during render; logout clears it. */
+export function hadSession(): boolean {
+  return sessionStorage.getItem(SIGNED_IN_FLAG) === '1';
 }
 
 /** Who is signed in (`null` when nobody is), with the CSRF token every mutation sends. */
@@ -51,15 +49,18 @@ export function useLogin() {
   });
 }
 
+/**
+ * Log out, then load `/login?reason=logged-out` afresh: a full page load drops every cached
+ * reply and the CSRF token with the session, and no signed-in page gets a chance to redirect on
+ * its own first (it would say the session expired).
+ */
 export function useLogout() {
-  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => unwrap(api.POST('/api/auth/logout')),
     onSettled: () => {
       setCsrfToken(undefined);
       sessionStorage.removeItem(SIGNED_IN_FLAG);
-      queryClient.setQueryData(meQueryKey, null);
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
+      window.location.assign('/login?reason=logged-out');
     },
   });
 }

@@ -60,7 +60,7 @@ export function AppShell({ me }: { me: Me }) {
             <Button
               variant="outline"
               size="sm"
-              onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login?reason=logged-out', { replace: true }) })}
+              onClick={() => logout.mutate()}
             >
               {t('logout')}
             </Button>

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { AdminPayout } from '../../api/admin-payouts';
 import { formatDateTime } from '../../lib/dates';
 import { formatMoney } from '../../lib/money';
@@ -65,7 +66,6 @@ export function AdminPayoutsTable({
           <TableHead>{t('table.waiting')}</TableHead>
           <TableHead>{t('table.status')}</TableHead>
           <TableHead>{t('table.flags')}</TableHead>
-          <TableHead>{t('table.stripe')}</TableHead>
           <TableHead>
             <span className="sr-only">{t('table.actions')}</span>
           </TableHead>
@@ -74,7 +74,7 @@ export function AdminPayoutsTable({
       <TableBody>
         {payouts.length === 0 && (
           <TableRow>
-            <TableCell colSpan={10} className="py-6 text-center text-slate-600">
+            <TableCell colSpan={9} className="py-6 text-center text-slate-600">
               {t('payouts.empty')}
             </TableCell>
           </TableRow>
@@ -104,6 +104,7 @@ export function AdminPayoutsTable({
               <TableCell>
                 <div className="font-medium text-slate-900">{payout.creatorName}</div>
                 <div className="text-xs text-slate-600">{payout.creatorEmail}</div>
+                <StripeAccountLink accountId={payout.stripeAccountId} />
               </TableCell>
               <TableCell className="text-right font-medium">
                 <MoneyAmount amount={payout.requestedAmount} currency={payout.currency} />
@@ -127,13 +128,18 @@ export function AdminPayoutsTable({
               <TableCell>
                 <PayoutFlags flags={payout.flags} />
               </TableCell>
-              <TableCell>
-                <StripeAccountLink accountId={payout.stripeAccountId} />
-              </TableCell>
               <TableCell className="text-right">
                 {isProcessable(payout) && (
                   <Button size="sm" disabled={busy} onClick={() => onProcess(payout)}>
                     {t('actions.process')}
+                  </Button>
+                )}
+                {payout.status === 'PENDING_APPROVAL' && (
+                  <Button size="sm" variant="outline" asChild>
+                    <Link to={`/dashboard/admin/approvals?payout=${encodeURIComponent(payout.id)}`}>
+                      {t('actions.review')}
+                      <span className="sr-only">{t('approvals.reviewWho', { creator: payout.creatorName })}</span>
+                    </Link>
                   </Button>
                 )}
               </TableCell>

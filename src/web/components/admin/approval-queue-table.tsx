@@ -19,8 +19,6 @@ export function ApprovalQueueTable({ payouts, selectedId, onReview }: { payouts:
         <TableRow>
           <TableHead>{t('table.creator')}</TableHead>
           <TableHead className="text-right">{t('table.requested')}</TableHead>
-          <TableHead className="text-right">{t('table.available')}</TableHead>
-          <TableHead>{t('table.requestedAt')}</TableHead>
           <TableHead>{t('table.waiting')}</TableHead>
           <TableHead>{t('table.flags')}</TableHead>
           <TableHead>
@@ -31,7 +29,7 @@ export function ApprovalQueueTable({ payouts, selectedId, onReview }: { payouts:
       <TableBody>
         {payouts.length === 0 && (
           <TableRow>
-            <TableCell colSpan={7} className="py-6 text-center text-slate-600">
+            <TableCell colSpan={5} className="py-6 text-center text-slate-600">
               {t('approvals.empty')}
             </TableCell>
           </TableRow>
@@ -44,19 +42,18 @@ export function ApprovalQueueTable({ payouts, selectedId, onReview }: { payouts:
                 <div className="font-medium text-slate-900">{payout.creatorName}</div>
                 <div className="text-xs text-slate-600">{payout.creatorEmail}</div>
               </TableCell>
-              <TableCell className="text-right font-medium">
-                <MoneyAmount amount={payout.requestedAmount} currency={payout.currency} />
-              </TableCell>
               <TableCell className="text-right">
-                <MoneyAmount amount={payout.availableBalance} currency={payout.currency} />
+                <MoneyAmount amount={payout.requestedAmount} currency={payout.currency} className="font-medium" />
+                <div className="text-xs whitespace-nowrap text-slate-600">
+                  {t('approvals.availableNow')} <MoneyAmount amount={payout.availableBalance} currency={payout.currency} />
+                </div>
               </TableCell>
-              <TableCell className="whitespace-nowrap">{formatDateTime(payout.requestedAt, i18n.language)}</TableCell>
               <TableCell>
                 <WaitingTime status={payout.status} requestedAt={payout.requestedAt} now={now} />
+                <div className="text-xs whitespace-nowrap text-slate-600">{formatDateTime(payout.requestedAt, i18n.language)}</div>
               </TableCell>
               <TableCell>
                 <PayoutFlags flags={payout.flags} />
-                {payout.approvalReason && <p className="mt-1 max-w-64 text-xs text-slate-700">{payout.approvalReason}</p>}
               </TableCell>
               <TableCell className="text-right">
                 <Button size="sm" variant={current ? 'default' : 'outline'} aria-pressed={current} onClick={() => onReview(payout)}>

@@ -3,6 +3,7 @@ import type { AdminPayout } from '../../api/admin-payouts';
 import { formatMoney } from '../../lib/money';
 import { Button } from '../ui/button';
 import { Dialog, DialogClose, DialogContent } from '../ui/dialog';
+import { useReturnFocus } from './use-return-focus';
 
 /** Totals per currency: a page may mix currencies, and amounts of different currencies never add up. */
 function totalsByCurrency(payouts: readonly AdminPayout[]): [string, number][] {
@@ -26,12 +27,13 @@ export function BulkProcessDialog({
   onClose: () => void;
 }) {
   const { t, i18n } = useTranslation('admin');
+  const returnFocus = useReturnFocus(open);
   const total = totalsByCurrency(payouts)
     .map(([currency, amount]) => formatMoney(amount, currency, i18n.language))
     .join(' + ');
   return (
     <Dialog open={open} onOpenChange={(next) => !next && onClose()}>
-      <DialogContent title={t('bulk.title', { count: payouts.length })} description={t('bulk.description', { count: payouts.length, total })}>
+      <DialogContent onCloseAutoFocus={returnFocus.onCloseAutoFocus} title={t('bulk.title', { count: payouts.length })} description={t('bulk.description', { count: payouts.length, total })}>
         <ul className="max-h-60 space-y-1 overflow-y-auto text-sm">
           {payouts.map((payout) => (
             <li key={payout.id} className="flex justify-between gap-4">
@@ -46,7 +48,14 @@ export function BulkProcessDialog({
               {t('common:cancel')}
             </Button>
           </DialogClose>
-          <Button type="button" disabled={pending || payouts.length === 0} onClick={onConfirm}>
+          <Button
+            type="button"
+            disabled={pending || payouts.length === 0}
+            onClick={() => {
+              returnFocus.confirmed();
+              onConfirm();
+            }}
+          >
             {pending ? t('process.working') : t('bulk.confirm', { count: payouts.length })}
           </Button>
         </div>

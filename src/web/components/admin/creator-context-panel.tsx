@@ -93,10 +93,11 @@ function ContextBody({ context }: { context: CreatorContext }) {
       </dl>
 
       <Section title={t('context.payoutHistory')}>
-        <p className="text-slate-700">{t('context.paidSoFar', { count: paid.count })}</p>
-        <p className="tabular font-medium">
-          <MoneyAmount amount={paid.amount} currency={currency} />
-        </p>
+        <dl>
+          <Fact term={t('context.paidSoFar', { count: paid.count })}>
+            <MoneyAmount amount={paid.amount} currency={currency} />
+          </Fact>
+        </dl>
         {payouts.byStatus.FAILED.count + payouts.byStatus.CANCELLED.count > 0 && (
           <p className="text-slate-700">{t('context.failedOrCancelled', { failed: payouts.byStatus.FAILED.count, cancelled: payouts.byStatus.CANCELLED.count })}</p>
         )}

@@ -6,6 +6,7 @@ import { Button } from '../ui/button';
 import { Dialog, DialogClose, DialogContent } from '../ui/dialog';
 import { Textarea } from '../ui/input';
 import { Label } from '../ui/label';
+import { useReturnFocus } from './use-return-focus';
 
 /**
  * "Really transfer this?" before money leaves: who, how much, to which account, with optional
@@ -25,6 +26,7 @@ export function ProcessPayoutDialog({
   const { t, i18n } = useTranslation('admin');
   const notesId = useId();
   const [notes, setNotes] = useState('');
+  const returnFocus = useReturnFocus(payout !== null);
   const close = (open: boolean) => {
     if (open) return;
     setNotes('');
@@ -35,6 +37,7 @@ export function ProcessPayoutDialog({
     <Dialog open={payout !== null} onOpenChange={close}>
       {payout && (
         <DialogContent
+          onCloseAutoFocus={returnFocus.onCloseAutoFocus}
           title={t('process.title')}
           description={t('process.description', {
             amount: formatMoney(payout.requestedAmount, payout.currency, i18n.language),
@@ -45,6 +48,7 @@ export function ProcessPayoutDialog({
           <form
             onSubmit={(event) => {
               event.preventDefault();
+              returnFocus.confirmed();
               onConfirm(notes.trim());
             }}
             className="space-y-4"

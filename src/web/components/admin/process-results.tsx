@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BulkProcessResult } from '../../api/admin-payouts';
 import { ApiError } from '../../api/client';
@@ -35,11 +36,14 @@ export function OutcomeText({ result }: { result: ProcessResult['result'] }) {
 /** The last run's outcome for each payout it touched, kept until dismissed (a processed row may leave a filtered table). */
 export function ProcessResults({ results, onDismiss }: { results: readonly ProcessResult[]; onDismiss: () => void }) {
   const { t, i18n } = useTranslation('admin');
+  const ref = useRef<HTMLDivElement>(null);
+  // The outcome takes focus: the Process button that was used may be gone with its row.
+  useEffect(() => ref.current?.focus(), [results]);
   if (results.length === 0) return null;
   const succeeded = results.filter((entry) => entry.result.ok && SUCCESSES.includes(entry.result.outcome)).length;
   const tone = succeeded === results.length ? 'success' : succeeded === 0 ? 'error' : 'warning';
   return (
-    <Alert tone={tone} className="mb-4">
+    <Alert ref={ref} tabIndex={-1} tone={tone} className="mb-4 focus-visible:outline-2 focus-visible:outline-indigo-600">
       <div className="flex items-start justify-between gap-4">
         <div>
           <p className="font-medium">{t('outcome.summary', { count: results.length, succeeded })}</p>

@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReviewAction, ReviewPayoutReply } from '../../api/admin-approvals';
 import type { AdminPayout } from '../../api/admin-payouts';
@@ -9,6 +9,7 @@ import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { Textarea } from '../ui/input';
 import { Label } from '../ui/label';
+import { PayoutFlags } from './payout-flags';
 
 /**
  * Approve (notes optional) or reject (notes required: refused here before the API is asked, and
@@ -55,6 +56,13 @@ export function ReviewPayoutForm({
       <h2 id={`${id}-title`} className="text-lg font-semibold text-slate-900">
         {t('review.title', { amount: formatMoney(payout.requestedAmount, payout.currency, i18n.language), creator: payout.creatorName })}
       </h2>
+      <PayoutFlags flags={payout.flags} />
+      {payout.approvalReason && (
+        <p className="text-sm text-slate-700">
+          {t('review.why')}{' '}
+          <span lang="en">{payout.approvalReason}</span>
+        </p>
+      )}
       {error !== null && error !== undefined && <Alert tone="error">{errorMessage(error)}</Alert>}
       <div className="space-y-1">
         <Label htmlFor={`${id}-notes`}>{t('review.notes')}</Label>
@@ -103,6 +111,9 @@ export interface ReviewDecision {
 export function ReviewDecisionMessage({ decision, onDismiss }: { decision: ReviewDecision; onDismiss: () => void }) {
   const { t, i18n } = useTranslation('admin');
   const errorMessage = useErrorMessage();
+  const ref = useRef<HTMLDivElement>(null);
+  // The form that had focus is gone with its payout: the outcome takes it, so keyboard and screen reader users land on it.
+  useEffect(() => ref.current?.focus(), [decision]);
   const amount = formatMoney(decision.amount, decision.currency, i18n.language);
   const { reply } = decision;
   let text: string;
@@ -117,7 +128,7 @@ export function ReviewDecisionMessage({ decision, onDismiss }: { decision: Revie
     if (reply.outcome === 'failed' || reply.outcome === 'retry_scheduled') tone = 'warning';
   }
   return (
-    <Alert tone={tone} className="mb-4 flex items-start justify-between gap-4">
+    <Alert ref={ref} tabIndex={-1} tone={tone} className="mb-4 flex items-start justify-between gap-4 focus-visible:outline-2 focus-visible:outline-indigo-600">
       <span>{text}</span>
       <Button variant="ghost" size="sm" onClick={onDismiss}>
         {t('common:close')}

@@ -25,7 +25,7 @@ export function BalanceCards({ balance, fetchedAt }: { balance: CreatorBalance; 
       <h2 id={headingId} className="sr-only">
         {t('creator:balances.title')}
       </h2>
-      <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <BalanceCard label={t('creator:balances.available')} tone="highlight" note={t('creator:balances.availableNote')}>
           <MoneyAmount amount={balance.availableBalance} currency={currency} />
         </BalanceCard>
@@ -59,7 +59,7 @@ export function BalanceCards({ balance, fetchedAt }: { balance: CreatorBalance; 
             <DebtRecoveries recoveries={balance.recoveries} currency={currency} />
           </BalanceCard>
         )}
-      </dl>
+      </div>
     </section>
   );
 }
@@ -71,12 +71,16 @@ const tones = {
   danger: 'border-red-300 bg-red-50',
 } as const;
 
+/** A card is a group named by its label, so that "the Available card" is something a screen reader (and a test) can find. */
 function BalanceCard({ label, note, tone = 'plain', wide = false, children }: { label: string; note: string; tone?: keyof typeof tones; wide?: boolean; children: ReactNode }) {
+  const labelId = useId();
   return (
-    <div className={`rounded-lg border p-4 shadow-sm ${tones[tone]} ${wide ? 'sm:col-span-2 lg:col-span-4' : ''}`}>
-      <dt className="text-sm font-medium text-slate-700">{label}</dt>
-      <dd className="tabular mt-1 text-2xl font-semibold text-slate-900">{children}</dd>
-      <dd className="mt-1 text-xs text-slate-700">{note}</dd>
+    <div role="group" aria-labelledby={labelId} className={`rounded-lg border p-3 shadow-sm sm:p-4 ${tones[tone]} ${wide ? 'col-span-2 lg:col-span-4' : ''}`}>
+      <p id={labelId} className="text-sm font-medium text-slate-700">
+        {label}
+      </p>
+      <div className="tabular mt-1 text-xl font-semibold text-slate-900 sm:text-2xl">{children}</div>
+      <p className="mt-1 text-xs text-slate-700">{note}</p>
     </div>
   );
 }

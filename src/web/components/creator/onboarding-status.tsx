@@ -1,32 +1,24 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { goToOnboarding, openOnboardingTabIfEmbedded, useOnboardingLink } from '../../api/creator-onboarding';
+import { useCreatorProfile, type OnboardingState } from '../../api/creator-profile';
 import { cn } from '../../lib/cn';
 import { useErrorMessage } from '../../lib/use-error-message';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
 
-export type OnboardingState = 'no_account' | 'not_started' | 'pending' | 'payouts_disabled' | 'complete';
-
-/** What the dashboard knows of the Stripe account: the state when the service says it, else only whether payouts can be sent. */
-export interface OnboardingFacts {
-  state?: OnboardingState | undefined;
-  requirementsDue?: string[] | undefined;
-  stripeConnected: boolean;
-}
-
-export function effectiveOnboardingState(facts: OnboardingFacts): OnboardingState {
-  return facts.state ?? (facts.stripeConnected ? 'complete' : 'not_started');
-}
-
 /**
- * Where the creator stands with Stripe Connect, and — until payouts can be sent — a button that
- * gets a fresh onboarding link and goes there.
+ * Where the creator stands with Stripe Connect (`GET /api/creators/me`), and — until payouts can
+ * be sent — a button that gets a fresh onboarding link and goes there. Until the profile is read
+ * (or if it cannot be), the balance's `stripeConnected` says whether payouts can be sent.
  */
-export function OnboardingStatus({ facts }: { facts: OnboardingFacts }) {
+export function OnboardingStatus({ stripeConnected }: { stripeConnected: boolean }) {
   const { t } = useTranslation();
   const headingId = useId();
-  const state = effectiveOnboardingState(facts);
+  const profile = useCreatorProfile();
+  const onboarding = profile.data?.onboarding;
+  const state: OnboardingState = onboarding?.state ?? (stripeConnected ? 'complete' : 'not_started');
+  const requirementsDue = onboarding?.requirementsDue ?? [];
   const complete = state === 'complete';
   return (
     <section
@@ -38,9 +30,7 @@ export function OnboardingStatus({ facts }: { facts: OnboardingFacts }) {
           {t('creator:onboarding.title')}
         </h2>
         <p>{t(`creator:onboarding.state.${state}`)}</p>
-        {!complete && facts.requirementsDue !== undefined && facts.requirementsDue.length > 0 && (
-          <p>{t('creator:onboarding.requirements', { count: facts.requirementsDue.length })}</p>
-        )}
+        {!complete && requirementsDue.length > 0 && <p>{t('creator:onboarding.requirements', { count: requirementsDue.length })}</p>}
       </div>
       {!complete && <ContinueOnboardingButton />}
     </section>

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PAYMENTS_PAGE_SIZE, useCreatorPayments, type CreatorPayment } from '../../api/creator-payments';
 import { formatDate, formatDateTime } from '../../lib/dates';
@@ -66,13 +66,13 @@ function PaymentsTable({ list, payments, fetchedAt, caption }: { list: PaymentLi
       <TableHeader>
         <TableRow>
           <TableHead>{t('creator:payments.columns.booking')}</TableHead>
+          <TableHead className="text-right">{t('creator:payments.columns.net')}</TableHead>
+          {list === 'held' && <TableHead>{t('creator:payments.columns.countdown')}</TableHead>}
+          {list === 'held' && <TableHead>{t('creator:payments.columns.releaseDate')}</TableHead>}
+          {list === 'ready' && <TableHead>{t('creator:payments.columns.availableSince')}</TableHead>}
           <TableHead>{t('creator:payments.columns.paidAt')}</TableHead>
           <TableHead className="text-right">{t('creator:payments.columns.gross')}</TableHead>
           <TableHead className="text-right">{t('creator:payments.columns.fee')}</TableHead>
-          <TableHead className="text-right">{t('creator:payments.columns.net')}</TableHead>
-          {list === 'ready' && <TableHead>{t('creator:payments.columns.availableSince')}</TableHead>}
-          {list === 'held' && <TableHead>{t('creator:payments.columns.releaseDate')}</TableHead>}
-          {list === 'held' && <TableHead>{t('creator:payments.columns.countdown')}</TableHead>}
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -81,8 +81,9 @@ function PaymentsTable({ list, payments, fetchedAt, caption }: { list: PaymentLi
         ) : (
           payments.map((payment) => (
             <TableRow key={payment.id}>
-              <PaymentCells payment={payment} />
-              {list === 'ready' && <TableCell className="whitespace-nowrap">{formatDate(payment.payoutReleaseDate, locale)}</TableCell>}
+              <PaymentCells payment={payment}>
+                {list === 'ready' && <TableCell className="whitespace-nowrap">{formatDate(payment.payoutReleaseDate, locale)}</TableCell>}
+              </PaymentCells>
             </TableRow>
           ))
         )}
@@ -99,36 +100,39 @@ function HeldRows({ payments, fetchedAt }: { payments: CreatorPayment[]; fetched
     <>
       {payments.map((payment) => (
         <TableRow key={payment.id}>
-          <PaymentCells payment={payment} />
-          <TableCell className="whitespace-nowrap">{formatDateTime(payment.payoutReleaseDate, i18n.language)}</TableCell>
-          <TableCell className="min-w-48">
-            <HeldCountdown seconds={secondsLeft(payment.releaseInSeconds ?? 0, fetchedAt, now)} />
-          </TableCell>
+          <PaymentCells payment={payment}>
+            <TableCell className="min-w-56">
+              <HeldCountdown seconds={secondsLeft(payment.releaseInSeconds ?? 0, fetchedAt, now)} />
+            </TableCell>
+            <TableCell className="whitespace-nowrap">{formatDateTime(payment.payoutReleaseDate, i18n.language)}</TableCell>
+          </PaymentCells>
         </TableRow>
       ))}
     </>
   );
 }
 
-function PaymentCells({ payment }: { payment: CreatorPayment }) {
+/** The cells every list has: the booking and the creator's share first (what matters on a narrow screen), then `children`, then the detail. */
+function PaymentCells({ payment, children }: { payment: CreatorPayment; children?: ReactNode }) {
   const { t, i18n } = useTranslation();
   return (
     <>
-      <TableCell className="font-medium">{payment.bookingId ?? payment.externalId}</TableCell>
+      <TableCell className="font-medium whitespace-nowrap">{payment.bookingId ?? payment.externalId}</TableCell>
+      <TableCell className="text-right">
+        <MoneyAmount amount={payment.creatorAmount} currency={payment.currency} className="font-medium" />
+        {payment.refundedAmount > 0 && (
+          <span className="block text-xs whitespace-nowrap text-slate-600">
+            {t('creator:payments.refunded', { amount: formatMoney(payment.refundedAmount, payment.currency, i18n.language) })}
+          </span>
+        )}
+      </TableCell>
+      {children}
       <TableCell className="whitespace-nowrap">{formatDate(payment.paidAt, i18n.language)}</TableCell>
       <TableCell className="text-right">
         <MoneyAmount amount={payment.amount} currency={payment.currency} />
       </TableCell>
       <TableCell className="text-right">
         <MoneyAmount amount={payment.feeAmount} currency={payment.currency} />
-      </TableCell>
-      <TableCell className="text-right">
-        <MoneyAmount amount={payment.creatorAmount} currency={payment.currency} className="font-medium" />
-        {payment.refundedAmount > 0 && (
-          <span className="block text-xs text-slate-600">
-            {t('creator:payments.refunded', { amount: formatMoney(payment.refundedAmount, payment.currency, i18n.language) })}
-          </span>
-        )}
       </TableCell>
     </>
   );

@@ -73,7 +73,9 @@ export function RequestPayoutForm({ available, currency }: { available: number; 
               value={value}
               onChange={(event) => {
                 setTyped(event.target.value);
+                // A refusal was about the amount sent: once it is being changed, it no longer applies.
                 setParseError(undefined);
+                if (request.isError) request.reset();
               }}
               aria-invalid={error !== undefined}
               aria-describedby={error !== undefined ? `${hintId} ${errorId}` : hintId}

@@ -22,9 +22,11 @@ function SignedIn({ role }: { role: Role }) {
   const location = useLocation();
   const { i18n } = useTranslation();
   const profileLocale = me.data?.user?.locale;
+  // The profile's language when it is first known or changes (on another device); a choice made
+  // here is saved to the profile, so it does not come back as a change (hence only profileLocale as a dependency).
   useEffect(() => {
     if (isSupportedLocale(profileLocale) && profileLocale !== i18n.language) void changeLocale(profileLocale);
-  }, [profileLocale, i18n.language]);
+  }, [profileLocale]);
 
   return (
     <QueryState query={me}>

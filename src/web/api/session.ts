@@ -70,3 +70,12 @@ export function homePathFor(me: Me | null | undefined): string {
   if (!me) return '/login';
   return me.principal.role === 'ADMIN' ? '/dashboard/admin/payouts' : '/dashboard/creator/payouts';
 }
+
+/** Store the language in the signed-in user's profile, so it follows them to other browsers (and their emails). */
+export function useSaveLocale() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (locale: 'en' | 'fr') => unwrap(api.PATCH('/api/auth/me', { body: { locale } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: meQueryKey }),
+  });
+}

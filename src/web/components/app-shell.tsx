@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { onUnauthenticated } from '../api/client';
-import { useLogout, type Me } from '../api/session';
+import { useLogout, useSaveLocale, type Me } from '../api/session';
 import { cn } from '../lib/cn';
 import { LocaleSwitcher } from './locale-switcher';
 import { Button } from './ui/button';
@@ -22,6 +22,7 @@ export function AppShell({ me }: { me: Me }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const logout = useLogout();
+  const saveLocale = useSaveLocale();
   const queryClient = useQueryClient();
   const role = me.principal.role === 'ADMIN' ? 'ADMIN' : 'CREATOR';
 
@@ -55,7 +56,7 @@ export function AppShell({ me }: { me: Me }) {
             ))}
           </nav>
           <div className="ml-auto flex flex-wrap items-center gap-3">
-            <LocaleSwitcher />
+            <LocaleSwitcher onChange={(locale) => saveLocale.mutate(locale)} />
             <span className="text-sm text-slate-700">{t('signedInAs', { name: me.user?.name ?? me.principal.actor })}</span>
             <Button
               variant="outline"

@@ -7,6 +7,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default on this 2-core machine is one worker: files then run one after another while
+    // most of their time is spent waiting (on the database, the sandbox, a child process, Chromium).
+    // Three overlap those waits; VITEST_MAX_WORKERS overrides it.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 3),
     projects: [
       {
         extends: true,

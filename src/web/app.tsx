@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
-import { homePathFor, hadSession, useMe } from './api/session';
+import { hadSession, homePathFor, prefetchMe, useMe } from './api/session';
 import { AppShell } from './components/app-shell';
 import { QueryState } from './components/query-state';
 import { changeLocale, isSupportedLocale } from './i18n';
@@ -13,6 +13,7 @@ import { NotFoundPage } from './pages/not-found-page';
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 10_000, refetchOnWindowFocus: true, retry: 1 } },
 });
+prefetchMe(queryClient);
 
 type Role = 'ADMIN' | 'CREATOR';
 

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, ApiError, setCsrfToken, unwrap } from './client';
 
 export const meQueryKey = ['me'] as const;
@@ -15,23 +15,27 @@ export function hadSession(): boolean {
   return sessionStorage.getItem(SIGNED_IN_FLAG) === '1';
 }
 
+async function fetchMe() {
+  try {
+    const me = await unwrap(api.GET('/api/auth/me'));
+    setCsrfToken(me.csrfToken);
+    return me;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+const meQueryOptions = { queryKey: meQueryKey, queryFn: fetchMe, staleTime: 60_000, retry: false } as const;
+
 /** Who is signed in (`null` when nobody is), with the CSRF token every mutation sends. */
 export function useMe() {
-  return useQuery({
-    queryKey: meQueryKey,
-    queryFn: async () => {
-      try {
-        const me = await unwrap(api.GET('/api/auth/me'));
-        setCsrfToken(me.csrfToken);
-        return me;
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return null;
-        throw error;
-      }
-    },
-    staleTime: 60_000,
-    retry: false,
-  });
+  return useQuery(meQueryOptions);
+}
+
+/** Ask who is signed in as the app starts, while the first page's code is still loading, not after. */
+export function prefetchMe(queryClient: QueryClient): void {
+  void queryClient.prefetchQuery(meQueryOptions);
 }
 
 export type Me = NonNullable<ReturnType<typeof useMe>['data']>;

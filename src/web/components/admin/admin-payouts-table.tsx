@@ -6,11 +6,11 @@ import { formatMoney } from '../../lib/money';
 import { MoneyAmount } from '../money-amount';
 import { StatusBadge } from '../status-badge';
 import { Button } from '../ui/button';
-import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '../ui/table';
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableEmptyRow } from '../ui/table';
 import { PayoutFlags } from './payout-flags';
 import { OutcomeText, type ProcessResult } from './process-results';
 import { StripeAccountLink } from './stripe-account-link';
-import { useNow } from './use-now';
+import { useNow } from '../../lib/use-now';
 import { WaitingTime } from './waiting-time';
 
 /** Only a PENDING payout can be processed (PENDING_APPROVAL goes through the approval queue first). */
@@ -73,11 +73,7 @@ export function AdminPayoutsTable({
       </TableHeader>
       <TableBody>
         {payouts.length === 0 && (
-          <TableRow>
-            <TableCell colSpan={9} className="py-6 text-center text-slate-600">
-              {t('payouts.empty')}
-            </TableCell>
-          </TableRow>
+          <TableEmptyRow columns={9}>{t('payouts.empty')}</TableEmptyRow>
         )}
         {payouts.map((payout) => {
           const checkboxId = `select-${payout.id}`;

@@ -3,9 +3,9 @@ import type { AdminPayout } from '../../api/admin-payouts';
 import { formatDateTime } from '../../lib/dates';
 import { MoneyAmount } from '../money-amount';
 import { Button } from '../ui/button';
-import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '../ui/table';
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableEmptyRow } from '../ui/table';
 import { PayoutFlags } from './payout-flags';
-import { useNow } from './use-now';
+import { useNow } from '../../lib/use-now';
 import { WaitingTime } from './waiting-time';
 
 /** The approval queue (seed 002): oldest first, with amounts, flags and why each one waits; Review opens it beside the table. */
@@ -28,11 +28,7 @@ export function ApprovalQueueTable({ payouts, selectedId, onReview }: { payouts:
       </TableHeader>
       <TableBody>
         {payouts.length === 0 && (
-          <TableRow>
-            <TableCell colSpan={5} className="py-6 text-center text-slate-600">
-              {t('approvals.empty')}
-            </TableCell>
-          </TableRow>
+          <TableEmptyRow columns={5}>{t('approvals.empty')}</TableEmptyRow>
         )}
         {payouts.map((payout) => {
           const current = payout.id === selectedId;

@@ -4,7 +4,7 @@ import type { AdminCreator } from '../../api/admin-creators';
 import { formatDate } from '../../lib/dates';
 import { MoneyAmount } from '../money-amount';
 import { Badge } from '../ui/badge';
-import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '../ui/table';
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableEmptyRow } from '../ui/table';
 import { CopyableId } from './copy-button';
 import { OnboardingStateBadge } from './onboarding-state-badge';
 import { StripeAccountLink } from './stripe-account-link';
@@ -31,11 +31,7 @@ export function CreatorsTable({ creators }: { creators: readonly AdminCreator[] 
       </TableHeader>
       <TableBody>
         {creators.length === 0 && (
-          <TableRow>
-            <TableCell colSpan={8} className="py-6 text-center text-slate-600">
-              {t('creators.empty')}
-            </TableCell>
-          </TableRow>
+          <TableEmptyRow columns={8}>{t('creators.empty')}</TableEmptyRow>
         )}
         {creators.map((creator) => (
           <TableRow key={creator.creatorId}>

@@ -1,14 +1,4 @@
-import { useEffect, useState } from 'react';
-
-/** The current time (ms), re-read every `intervalMs`: what makes a countdown live. */
-export function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
+export { useNow } from '../../lib/use-now';
 
 /**
  * Seconds left of a countdown the service measured (`releaseInSeconds`) when the data was fetched

@@ -33,3 +33,14 @@ export function TableCell({ className, ...props }: ComponentProps<'td'>) {
 export function TableCaption({ className, ...props }: ComponentProps<'caption'>) {
   return <caption className={cn('py-2 text-sm text-slate-600', className)} {...props} />;
 }
+
+/** The one row of an empty table: says so across every column. */
+export function TableEmptyRow({ columns, children }: { columns: number; children: ComponentProps<'td'>['children'] }) {
+  return (
+    <TableRow>
+      <TableCell colSpan={columns} className="py-6 text-center text-slate-600">
+        {children}
+      </TableCell>
+    </TableRow>
+  );
+}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-/** The current time, refreshed every `intervalMs`: waiting times on a page left open keep growing. */
+/** The current time (ms), re-read every `intervalMs`: what keeps a countdown or a waiting time live on a page left open. */
 export function useNow(intervalMs = 30_000): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {

@@ -5,7 +5,7 @@
  * embedded database themselves). Every figure is printed with the load average it was taken under:
  * on this shared 2-core machine the same run is 2-5 times slower when others are busy.
  *
- *   npx tsx bench/startup.ts [--repo DIR] [--runs N] [--starts N] [--only start|cli] [--keep]
+ *   npx tsx bench/startup.ts [--repo DIR] [--runs N] [--starts N] [--only start|cli] [--direct] [--keep]
  *
  * --repo runs another checkout (e.g. an export of an older commit with node_modules linked) to
  * compare before/after on the same machine. Each start is phased from the service's own log lines.
@@ -23,6 +23,7 @@ interface Options {
   starts: number;
   only?: 'start' | 'cli';
   keep: boolean;
+  direct: boolean;
 }
 
 const positive = (value: string) => {
@@ -36,7 +37,8 @@ const program = new Command('bench/startup.ts')
   .option('--runs <n>', 'runs of each CLI command', positive, 5)
   .option('--starts <n>', 'cold starts on a fresh data directory', positive, 3)
   .option('--only <part>', 'start or cli')
-  .option('--keep', 'keep the data directories', false);
+  .option('--keep', 'keep the data directories', false)
+  .option('--direct', 'start with `node bin/payouts.js serve` instead of `npm start` (no npm, no build check)', false);
 const options = program.parse().opts<Options>();
 
 const load = () => os.loadavg()[0]?.toFixed(2) ?? '?';
@@ -97,7 +99,8 @@ interface Start {
 async function coldStart(dataDir: string): Promise<Start> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn('npm', ['start', '--silent'], { cwd: options.repo, env: env({ DATA_DIR: dataDir, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const [command, args] = options.direct ? [process.execPath, [join(options.repo, 'bin/payouts.js'), 'serve']] : ['npm', ['start', '--silent']];
+  const child = spawn(command, args, { cwd: options.repo, env: env({ DATA_DIR: dataDir, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const phases: Array<{ ms: number; msg: string }> = [];
   let readyMs = 0;
   let output = '';
@@ -206,7 +209,7 @@ let lastDataDir: string | undefined;
 let server: Start | undefined;
 try {
   if (options.only !== 'cli') {
-    console.log(`\nnpm start on a fresh DATA_DIR, until /healthz answers with the demo seeded (${options.starts} starts):`);
+    console.log(`\n${options.direct ? 'node bin/payouts.js serve' : 'npm start'} on a fresh DATA_DIR, until /healthz answers with the demo seeded (${options.starts} starts):`);
     const figures: number[] = [];
     for (let i = 0; i < options.starts; i++) {
       lastDataDir = freshDataDir();

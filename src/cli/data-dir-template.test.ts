@@ -31,7 +31,7 @@ describe.skipIf(inject('pgliteTemplate') === null)('a fresh DATA_DIR from the bu
 
   it('copies it into an empty data directory, migrated and ready to open', async () => {
     const dataDir = join(root, 'fresh');
-    expect(startDataDirFromTemplate(dataDir, template)).toBe(true);
+    expect(await startDataDirFromTemplate(dataDir, template)).toBe(true);
     expect(readdirNames(dataDir)).toEqual(['pglite']);
     const database = await openDatabase({ dataDir, whenLocked: 'refuse' });
     try {
@@ -41,22 +41,26 @@ describe.skipIf(inject('pgliteTemplate') === null)('a fresh DATA_DIR from the bu
     }
   });
 
-  it('leaves a data directory that already holds a database alone', () => {
+  it('leaves a data directory that already holds a database alone', async () => {
     const dataDir = join(root, 'used');
     mkdirSync(join(dataDir, 'pglite'), { recursive: true });
     writeFileSync(join(dataDir, 'pglite', 'mine'), 'keep me');
-    expect(startDataDirFromTemplate(dataDir, template)).toBe(false);
+    expect(await startDataDirFromTemplate(dataDir, template)).toBe(false);
     expect(readdirNames(join(dataDir, 'pglite'))).toEqual(['mine']);
   });
 
-  it('does nothing without a template, or with one another PGlite version made', () => {
-    expect(startDataDirFromTemplate(join(root, 'no-template'), join(root, 'missing'))).toBe(false);
+  it('does nothing without a template, with one another PGlite version made, or one older than a migration', async () => {
+    expect(await startDataDirFromTemplate(join(root, 'no-template'), join(root, 'missing'))).toBe(false);
     const other = join(root, 'other-version');
     mkdirSync(join(other, 'pglite'), { recursive: true });
     writeFileSync(join(other, 'pglite', 'PG_VERSION'), '17\n');
     writeFileSync(join(other, 'stamp.json'), JSON.stringify({ pglite: '0.0.1', builtAt: Date.now() }));
-    expect(startDataDirFromTemplate(join(root, 'other-data'), other)).toBe(false);
+    expect(await startDataDirFromTemplate(join(root, 'other-data'), other)).toBe(false);
     expect(existsSync(join(root, 'other-data', 'pglite'))).toBe(false);
+    writeFileSync(join(other, 'stamp.json'), JSON.stringify({ pglite: pgliteVersion, builtAt: 0 }));
+    expect(await startDataDirFromTemplate(join(root, 'older-data'), other)).toBe(false);
+    writeFileSync(join(other, 'stamp.json'), JSON.stringify({ pglite: pgliteVersion, builtAt: Date.now() }));
+    expect(await startDataDirFromTemplate(join(root, 'same-data'), other)).toBe(true);
   });
 });
 

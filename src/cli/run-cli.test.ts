@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CliContext } from './cli-context.js';
 import { createProgram, runCli } from './run-cli.js';
@@ -30,5 +32,22 @@ describe('runCli loads only the command it runs', () => {
     const unknown = captureContext();
     expect(await runCli(['no-such-command'], unknown)).toBe(2);
     expect(unknown.errors.join('\n')).toMatch(/unknown command/);
+  });
+});
+
+describe('bin/payouts.js', () => {
+  const bin = fileURLToPath(new URL('../../bin/payouts.js', import.meta.url));
+  const run = (env: Record<string, string>) => {
+    const result = spawnSync(process.execPath, [bin, 'jobs', 'list'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    return { code: result.status, stdout: result.stdout };
+  };
+
+  it('runs the TypeScript sources when asked, and the bundle (when built and current) the same way', () => {
+    const fromSource = run({ PAYOUTS_FROM_SOURCE: '1' });
+    expect(fromSource.code).toBe(0);
+    expect(fromSource.stdout).toMatch(/release-holds/);
+    // Without the override it picks the bundle when dist/server is current, else the sources again.
+    const chosen = run({ PAYOUTS_FROM_SOURCE: '' });
+    expect(chosen).toEqual(fromSource);
   });
 });

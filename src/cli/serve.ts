@@ -1,19 +1,31 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/config.js';
-import { openDatabase, type Database } from '../db/database.js';
-import { runMigrations } from '../db/migrate.js';
-import { users } from '../db/schema/index.js';
-import { buildApp, type App } from '../http/app.js';
+import type { Database } from '../db/database.js';
+import type { App } from '../http/app.js';
 import { createLogger } from '../http/logger.js';
-import { defaultWebRoot } from '../http/web-app.js';
-import { AdjustableClock } from '../providers/clock/index.js';
-import { jobs, startScheduler, type Scheduler } from '../jobs/index.js';
+import type { Scheduler } from '../jobs/index.js';
 import { startDataDirFromTemplate } from './data-dir-template.js';
-import { connectStripe, type StripeConnection } from './stripe-connection.js';
+import type { StripeConnection } from './stripe-connection.js';
 import { formatWelcomeBanner } from './welcome-banner.js';
+
+/**
+ * The service's modules, imported when it starts rather than with this file: their second or so of
+ * loading then overlaps with the copy of the database template (a child process).
+ */
+async function loadServiceModules() {
+  const [database, migrate, app, webApp, clock, jobs, stripeConnection] = await Promise.all([
+    import('../db/database.js'),
+    import('../db/migrate.js'),
+    import('../http/app.js'),
+    import('../http/web-app.js'),
+    import('../providers/clock/index.js'),
+    import('../jobs/index.js'),
+    import('./stripe-connection.js'),
+  ]);
+  return { ...database, ...migrate, ...app, ...webApp, ...clock, ...jobs, ...stripeConnection };
+}
 
 export interface StartServerOptions {
   /**
@@ -65,7 +77,10 @@ export interface RunningServer {
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   const pretty = options.logger === undefined && process.stdout.isTTY === true;
   const logger = options.logger ?? createLogger({ level: config.logLevel, pretty });
-  if (!config.database.url && startDataDirFromTemplate(config.database.dataDir, options.dataDirTemplate)) {
+  // A failure here is openDatabase's to report, with its own message.
+  const fromTemplate = config.database.url ? Promise.resolve(false) : startDataDirFromTemplate(config.database.dataDir, options.dataDirTemplate).catch(() => false);
+  const { openDatabase, runMigrations, buildApp, defaultWebRoot, AdjustableClock, jobs, startScheduler, connectStripe } = await loadServiceModules();
+  if (await fromTemplate) {
     logger.info({ dataDir: config.database.dataDir }, `Database: new data directory ${config.database.dataDir}, copied from the build's migrated template`);
   }
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, whenLocked: 'refuse', poolSize: options.poolSize });
@@ -83,7 +98,6 @@ export async function startServer(config: Config, options: StartServerOptions = 
     await stripe.registerWebhookEndpoint(url);
     if (config.demo) await seedDemoOnStart({ app, database, stripe, logger });
     const scheduler: Scheduler = await startScheduler({ jobs, context: { config, database, clock, stripe: stripe.gateway }, logger });
-    logger.info({ url, database: database.description }, `Payouts is listening on ${url}`);
     const connection = stripe;
 
     const started = app;
@@ -133,6 +147,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
     }
+    // Said once a signal is handled gracefully: whoever waits for this line may stop the service at once.
+    logger.info({ url, database: database.description }, `Payouts is listening on ${url}`);
     if (options.banner ?? options.logger === undefined) await showWelcomeBanner({ url, config, database, webRoot, logger, pretty });
     return { app: started, url, database, close, closed };
   } catch (error) {
@@ -166,7 +182,7 @@ async function seedDemoOnStart(deps: { app: App; database: Database; stripe: Str
 /** The banner of `npm start` (welcome-banner.ts): on a terminal as plain text, else as one log line. */
 async function showWelcomeBanner(input: { url: string; config: Config; database: Database; webRoot: string; logger: FastifyBaseLogger; pretty: boolean }): Promise<void> {
   const { url, config, database, webRoot, logger, pretty } = input;
-  const { DEMO_ADMIN, DEMO_CREATORS } = await import('../demo/seed-demo-data.js');
+  const [{ DEMO_ADMIN, DEMO_CREATORS }, { eq }, { users }] = await Promise.all([import('../demo/seed-demo-data.js'), import('drizzle-orm'), import('../db/schema/index.js')]);
   const [demoAdmin] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ADMIN.email)).limit(1);
   const demo = demoAdmin ? { password: DEMO_ADMIN.password, admin: DEMO_ADMIN.email, creators: DEMO_CREATORS.map((creator) => creator.email) } : undefined;
   const dataDir = config.database.url ? undefined : config.database.dataDir;

@@ -50,8 +50,11 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
-/** Fields a person at a terminal does not need on every line (the request id is in `x-request-id`). */
-const PRETTY_IGNORED = 'pid,hostname,requestId,req,res,responseTime';
+/**
+ * Fields a person at a terminal does not need: the request's (shown as → / ← lines, the request id
+ * as its first 8 characters), and those the start-up messages already say in words.
+ */
+const PRETTY_IGNORED = 'pid,hostname,requestId,req,res,responseTime,dataDir,database,applied,sandbox,webhookUrl,url';
 
 /**
  * One short line per event: `12:04:05.120 INFO: Payouts is listening on http://127.0.0.1:3000`, and

@@ -22,7 +22,8 @@ export default defineConfig(({ command }) => {
       outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
       emptyOutDir: true,
       sourcemap: true,
-      chunkSizeWarningLimit: 400,
+      // The entry chunk is ~500 kB before compression (150 kB gzip, the figure that matters: bench/web-dashboards.ts).
+      chunkSizeWarningLimit: 600,
     },
     server: {
       port: Number(process.env.WEB_DEV_PORT ?? 5173),

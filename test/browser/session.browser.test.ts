@@ -99,7 +99,11 @@ describe.skipIf(!hasChromium)('signing in, out, embedded and expired (Chromium)'
     expect(await inner.evaluate('window.location.href')).not.toContain('token=');
     await expect.poll(() => frame.getByText('Ana Lima').first().isVisible()).toBe(true);
 
-    // The same token a second time, or no token, says so instead of opening anything.
+    // A forged token, or none, says so instead of opening anything, and leaves no token in the address bar.
+    const forged = await harness.newPage();
+    await forged.goto(`/embed?token=${encodeURIComponent(token.slice(0, -4))}AAAA`);
+    await expect.poll(() => forged.getByRole('alert').textContent()).toContain('expired or is not valid');
+    expect(new URL(forged.url()).search).toBe('');
     const again = await harness.newPage();
     await again.goto('/embed');
     await expect.poll(() => again.getByRole('alert').textContent()).toContain('no token');

@@ -39,7 +39,7 @@ export function EmbedPage() {
 
   return (
     <main id="main" className="mx-auto max-w-lg px-4 py-16">
-      <h1 className="mb-4 text-xl font-semibold">{t('embed.title')}</h1>
+      <h1 className="mb-4 text-xl font-semibold">{failure ? t('embed.failedTitle') : t('embed.title')}</h1>
       {failure && <Alert tone="error">{t(`embed.${failure}`)}</Alert>}
     </main>
   );

@@ -204,3 +204,25 @@ describe('the dashboards before they are built', () => {
     expect(res.body).toBe(INDEX_HTML);
   });
 });
+
+describe('the embed page and the logs', () => {
+  it('never writes the user token of /embed?token=… to a log, while other pages are logged', async () => {
+    const lines: string[] = [];
+    const destination = { write: (line: string) => void lines.push(line) };
+    const database = await createTestDatabase();
+    const webRoot = fakeBuild();
+    const app = await buildApp({ config: loadConfig({ NODE_ENV: 'test' }), database, logger: createLogger({ level: 'info', destination }), webRoot });
+    try {
+      const embed = await app.inject({ url: '/embed?token=eyJ.secret-user-token.sig', headers: { accept: 'text/html' } });
+      expect(embed.statusCode).toBe(200);
+      const login = await app.inject({ url: '/login?next=%2Fdashboard', headers: { accept: 'text/html' } });
+      expect(login.statusCode).toBe(200);
+      expect(lines.join('\n')).not.toContain('secret-user-token');
+      expect(lines.some((line) => line.includes('/login?next='))).toBe(true);
+    } finally {
+      await app.close();
+      await database.close();
+      rmSync(webRoot, { recursive: true, force: true });
+    }
+  });
+});

@@ -103,7 +103,9 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
       if (!existsSync(indexFile)) return webAppNotBuilt(request, reply, root);
       return reply.sendFile('index.html');
     };
-    for (const url of clientRoutes) pages.get(url, { schema: { hide: true } }, serveIndex);
+    // `/embed?token=…` carries a user token in its address: its request lines are not logged (only
+    // warnings and errors are), so the token never reaches a log. The page drops it from the URL at once.
+    for (const url of clientRoutes) pages.get(url, { schema: { hide: true }, ...(url === '/embed' && { logLevel: 'warn' }) }, serveIndex);
   });
 }
 

@@ -181,7 +181,7 @@ describe.skipIf(!hasChromium)('the creator dashboard in Chromium', () => {
 
     // From the top of the page, Tab until the Amount field has the focus.
     let presses = 0;
-    while (!(await amount.evaluate((input) => input === input.ownerDocument.activeElement))) {
+    while (!(await amount.evaluate((input) => input === (input as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement))) {
       await page.keyboard.press('Tab');
       presses += 1;
       if (presses > 40) throw new Error('Tab never reached the Amount field');
@@ -190,7 +190,7 @@ describe.skipIf(!hasChromium)('the creator dashboard in Chromium', () => {
     await page.keyboard.type('7.25');
     await page.keyboard.press('Tab');
     const focusedButton = page.getByRole('button', { name: 'Request payout' });
-    expect(await focusedButton.evaluate((button) => button === button.ownerDocument.activeElement)).toBe(true);
+    expect(await focusedButton.evaluate((button) => button === (button as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).toBe(true);
     const sent = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/api/payouts/request'));
     await page.keyboard.press('Enter');
     expect((await sent).postDataJSON()).toEqual({ amount: 725, currency: 'eur' });

@@ -1,8 +1,10 @@
 import type { DbExecutor } from '../../db/database.js';
 import { outboxMessages } from '../../db/schema/index.js';
+import type { Topic } from '../../notifications/catalog.js';
 
 export interface OutboxMessageInput {
-  topic: string;
+  /** One of the catalog's topics (src/notifications/catalog.ts): each has a template in every language. */
+  topic: Topic;
   /** `user:<id>`, `email:<address>` or `admins`. */
   recipient: string;
   payload: Record<string, unknown>;

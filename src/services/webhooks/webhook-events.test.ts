@@ -57,7 +57,7 @@ describe(`webhook event processing on ${testDatabaseKind}`, () => {
     const handlers = webhookEventHandlers as Record<string, RegisteredWebhookHandler>;
     handlers['test.half_done'] = defineWebhookHandler({
       async handle(tx, event) {
-        await enqueueMessage(tx, { topic: 'test.half_done', recipient: 'admins', payload: {}, dedupeKey: `half:${event.id}`, at: clock.now() });
+        await enqueueMessage(tx, { topic: 'alert.payout_stale', recipient: 'admins', payload: {}, dedupeKey: `half:${event.id}`, at: clock.now() });
         throw new Error('second step broke');
       },
     });
@@ -77,7 +77,7 @@ describe(`webhook event processing on ${testDatabaseKind}`, () => {
     const handlers = webhookEventHandlers as Record<string, RegisteredWebhookHandler>;
     handlers['test.always_fails'] = defineWebhookHandler({
       async handle(tx, event) {
-        await enqueueMessage(tx, { topic: 'test.always_fails', recipient: 'admins', payload: {}, dedupeKey: `fails:${event.id}`, at: clock.now() });
+        await enqueueMessage(tx, { topic: 'alert.payout_stale', recipient: 'admins', payload: {}, dedupeKey: `fails:${event.id}`, at: clock.now() });
         throw new Error('not yet');
       },
     });

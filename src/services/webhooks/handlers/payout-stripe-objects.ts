@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type { Topic } from '../../../notifications/catalog.js';
 import { z } from 'zod';
 import type { DbExecutor } from '../../../db/database.js';
 import { auditEvents, payouts } from '../../../db/schema/index.js';
@@ -150,7 +151,7 @@ export async function recordPayoutEventAudit(
  * An admin alert in the outbox for something the service cannot settle alone (a partial
  * reversal, a transfer for a payout that is not being processed …), once per event.
  */
-export async function alertAdminsAboutPayout(tx: DbExecutor, input: { topic: string; event: WebhookEvent; payout: Payout; reason: string; details?: Record<string, unknown> }, now: Date): Promise<void> {
+export async function alertAdminsAboutPayout(tx: DbExecutor, input: { topic: Topic; event: WebhookEvent; payout: Payout; reason: string; details?: Record<string, unknown> }, now: Date): Promise<void> {
   await enqueueMessage(tx, {
     topic: input.topic,
     recipient: 'admins',

@@ -16,9 +16,9 @@ export interface TransferEffect {
 }
 
 /** Admin alert: Stripe reports a transfer (or a reversal) that does not fit the payout it names. */
-export const UNEXPECTED_TRANSFER_ALERT = 'alert.payout_unexpected_transfer';
+export const UNEXPECTED_TRANSFER_ALERT = 'alert.payout_unexpected_transfer' as const;
 /** Admin alert: part of a payout's transfer came back — the service does not guess what to do with a part. */
-export const PARTIAL_REVERSAL_ALERT = 'alert.payout_transfer_partially_reversed';
+export const PARTIAL_REVERSAL_ALERT = 'alert.payout_transfer_partially_reversed' as const;
 
 /**
  * The transfer exists (`transfer.created|updated`, legacy `transfer.paid`, or a reversal of it

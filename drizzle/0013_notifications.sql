@@ -37,6 +37,12 @@ CREATE TABLE "notifications" (
 	CONSTRAINT "notifications_outbox_id_unique" UNIQUE("outbox_id")
 );
 --> statement-breakpoint
+CREATE TABLE "service_secrets" (
+	"name" text PRIMARY KEY NOT NULL,
+	"value" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "unsubscribe_token_uses" (
 	"token_hash" text PRIMARY KEY NOT NULL,
 	"user_id" text NOT NULL,

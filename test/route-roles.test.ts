@@ -13,7 +13,7 @@ type Caller = keyof TestPrincipals['headers'];
 const callers: Caller[] = ['anonymous', 'creator', 'otherCreator', 'admin', 'platform', 'cron'];
 
 interface RouteCase {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   /** The route as /openapi.json names it. */
   route: string;
   url: (caller: Caller) => string;
@@ -123,6 +123,28 @@ const cases: RouteCase[] = [
   { method: 'GET', route: '/api/admin/api-keys', url: fixed('/api/admin/api-keys'), allowed: ['admin'], status: 200 },
   { method: 'POST', route: '/api/admin/api-keys', url: fixed('/api/admin/api-keys'), body: () => ({ role: 'PLATFORM', name: unique('roles') }), allowed: ['admin'], status: 201 },
   { method: 'POST', route: '/api/admin/api-keys/{id}/revoke', url: fixed('/api/admin/api-keys/key_unknown/revoke'), allowed: ['admin'], status: 404 },
+  // Notifications belong to users: an admin API key has none (403).
+  ...(
+    [
+      ['GET', '/api/notifications', '/api/notifications', 200],
+      ['POST', '/api/notifications/{id}/read', '/api/notifications/1/read', 404],
+      ['POST', '/api/notifications/read-all', '/api/notifications/read-all', 200],
+      ['GET', '/api/notifications/preferences', '/api/notifications/preferences', 200],
+    ] as const
+  ).map(([method, route, url, status]): RouteCase => ({ method, route, url: fixed(url), allowed: ['creator', 'otherCreator', 'admin'], status: (caller) => (caller === 'admin' ? 403 : status) })),
+  {
+    method: 'PUT',
+    route: '/api/notifications/preferences',
+    url: fixed('/api/notifications/preferences'),
+    body: () => ({ preferences: [{ category: 'payments', email: true }] }),
+    allowed: ['creator', 'otherCreator', 'admin'],
+    status: (caller) => (caller === 'admin' ? 403 : 200),
+  },
+  // The signed token is the credential, whoever sends it.
+  { method: 'POST', route: '/api/notifications/unsubscribe', url: fixed('/api/notifications/unsubscribe?token=forged'), allowed: 'all', status: 400 },
+  { method: 'GET', route: '/api/admin/notifications/failed', url: fixed('/api/admin/notifications/failed'), allowed: ['admin'], status: 200 },
+  { method: 'POST', route: '/api/admin/notifications/{id}/retry', url: fixed('/api/admin/notifications/999999999/retry'), allowed: ['admin'], status: 404 },
+  { method: 'GET', route: '/api/admin/mailbox', url: fixed('/api/admin/mailbox'), allowed: ['admin'], status: 200 },
   { method: 'POST', route: '/api/cron/{job}', url: fixed('/api/cron/release-holds'), allowed: ['cron', 'admin'], status: 200 },
   { method: 'POST', route: '/api/payouts/update-status', url: fixed('/api/payouts/update-status'), allowed: ['cron', 'admin'], status: 200 },
 ];

@@ -15,7 +15,7 @@ import { formatWelcomeBanner } from './welcome-banner.js';
  * loading then overlaps with the copy of the database template (a child process).
  */
 async function loadServiceModules() {
-  const [database, migrate, app, webApp, clock, jobs, stripeConnection] = await Promise.all([
+  const [database, migrate, app, webApp, clock, jobs, stripeConnection, notifications] = await Promise.all([
     import('../db/database.js'),
     import('../db/migrate.js'),
     import('../http/app.js'),
@@ -23,8 +23,9 @@ async function loadServiceModules() {
     import('../providers/clock/index.js'),
     import('../jobs/index.js'),
     import('./stripe-connection.js'),
+    import('../services/notifications/notification-worker.js'),
   ]);
-  return { ...database, ...migrate, ...app, ...webApp, ...clock, ...jobs, ...stripeConnection };
+  return { ...database, ...migrate, ...app, ...webApp, ...clock, ...jobs, ...stripeConnection, ...notifications };
 }
 
 export interface StartServerOptions {
@@ -79,7 +80,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const logger = options.logger ?? createLogger({ level: config.logLevel, pretty });
   // A failure here is openDatabase's to report, with its own message.
   const fromTemplate = config.database.url ? Promise.resolve(false) : startDataDirFromTemplate(config.database.dataDir, options.dataDirTemplate).catch(() => false);
-  const { openDatabase, runMigrations, buildApp, defaultWebRoot, AdjustableClock, jobs, startScheduler, connectStripe } = await loadServiceModules();
+  const { openDatabase, runMigrations, buildApp, defaultWebRoot, AdjustableClock, jobs, startScheduler, connectStripe, startNotificationWorker, emailTransportFor, deliverySettings } =
+    await loadServiceModules();
   if (await fromTemplate) {
     logger.info({ dataDir: config.database.dataDir }, `Database: new data directory ${config.database.dataDir}, copied from the build's migrated template`);
   }
@@ -98,6 +100,16 @@ export async function startServer(config: Config, options: StartServerOptions = 
     await stripe.registerWebhookEndpoint(url);
     if (config.demo) await seedDemoOnStart({ app, database, stripe, logger });
     const scheduler: Scheduler = await startScheduler({ jobs, context: { config, database, clock, stripe: stripe.gateway }, logger });
+    const transport = emailTransportFor(config, database.db, clock);
+    logger.info({ transport: transport.kind }, transport.kind === 'smtp' ? 'Notifications: emails go out through SMTP_URL' : 'Notifications: no SMTP_URL, so emails are kept in the local mailbox (GET /api/admin/mailbox)');
+    const notificationWorker = startNotificationWorker({
+      db: database.db,
+      clock,
+      transport,
+      settings: deliverySettings(config),
+      onError: (error) => logger.error({ err: error }, 'Notification delivery failed'),
+      onDelivered: (report) => logger.debug({ ...report }, 'Notifications delivered'),
+    });
     const connection = stripe;
 
     const started = app;
@@ -109,6 +121,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         try {
           await started.close(); // stops listening; in-flight requests finish first
           await scheduler.stop();
+          await notificationWorker.stop();
         } finally {
           await connection.close().catch((error: unknown) => logger.error({ err: error }, 'Stopping the Stripe sandbox failed'));
           await database.close();

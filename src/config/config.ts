@@ -164,6 +164,18 @@ const envSchema = z.object({
   /** Life of a login session (the cookie). */
   SESSION_TTL_HOURS: integer(24, 1, 720),
   SMTP_URL: url(/^smtps?:$/, 'smtp(s)://'),
+  /** The From of every email; unset: `Payouts <payouts@APP_URL's host>`. */
+  MAIL_FROM: optionalString,
+  /** Comma-separated addresses that get every admin alert by email, besides the admin users. */
+  ADMIN_ALERT_EMAILS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a !== ''))
+      .pipe(z.array(z.email({ error: 'must be comma-separated email addresses' })))
+      .optional()
+      .transform((v) => v ?? []),
+  ),
   DEFAULT_CURRENCY: z.preprocess(
     (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
     z
@@ -266,6 +278,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
     sessionSecret: env.SESSION_SECRET,
     auth: { userTokenTtlSeconds: env.USER_TOKEN_TTL_SECONDS, sessionTtlSeconds: env.SESSION_TTL_HOURS * 3600 },
     smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM ?? `Payouts <payouts@${new URL(env.APP_URL ?? `http://localhost:${env.PORT}`).hostname}>`,
+    adminAlertEmails: env.ADMIN_ALERT_EMAILS,
     defaultCurrency: env.DEFAULT_CURRENCY,
     /** Basis points: 10 % is 1000. */
     platformFeeBps: env.PLATFORM_FEE_PERCENTAGE,

@@ -21,6 +21,8 @@ import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { adminApiKeyRoutes } from './routes/admin-api-keys.js';
 import { adminAuditRoutes } from './routes/admin-audit.js';
 import { adminCreatorRoutes } from './routes/admin-creators.js';
+import { adminNotificationRoutes } from './routes/admin-notifications.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { adminWebhookRoutes } from './routes/admin-webhooks.js';
 import { authEmbedRoutes } from './routes/auth-embed.js';
 import { checkoutSessionRoutes } from './routes/checkout-sessions.js';
@@ -145,6 +147,8 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(adminApiKeyRoutes);
   await app.register(adminCreatorRoutes);
   await app.register(creatorProfileRoutes);
+  await app.register(notificationRoutes);
+  await app.register(adminNotificationRoutes);
   await app.register(cronRoutes);
   if (config.enableTestClock) await app.register(testClockRoutes, { afterAdvance: deps.afterClockAdvance });
   return app;

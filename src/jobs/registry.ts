@@ -1,5 +1,6 @@
 import { AppError } from '../domain/errors/index.js';
 import { automaticPayoutsJob } from './automatic-payouts.js';
+import { deliverNotificationsJob } from './deliver-notifications.js';
 import type { JobDefinition } from './job.js';
 import { reconcilePayoutsJob } from './reconcile-payouts.js';
 import { releaseHoldsJob } from './release-holds.js';
@@ -8,7 +9,7 @@ import { scheduledPayoutsJob } from './scheduled-payouts.js';
 import { cleanupWebhooksJob, retryWebhooksJob } from './webhook-jobs.js';
 
 /** Every scheduled sweep of DESIGN.md §7 that exists so far. */
-export const jobs: readonly JobDefinition[] = [releaseHoldsJob, retryWebhooksJob, cleanupWebhooksJob, retryPayoutsJob, reconcilePayoutsJob, automaticPayoutsJob, scheduledPayoutsJob];
+export const jobs: readonly JobDefinition[] = [releaseHoldsJob, retryWebhooksJob, cleanupWebhooksJob, retryPayoutsJob, reconcilePayoutsJob, automaticPayoutsJob, scheduledPayoutsJob, deliverNotificationsJob];
 
 export function findJob(name: string): JobDefinition {
   const job = jobs.find((j) => j.name === name);

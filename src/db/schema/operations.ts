@@ -159,3 +159,15 @@ export const rateLimitHits = pgTable(
   },
   (t) => [index('rate_limit_hits_resets_idx').on(t.resetsAt)],
 );
+
+/**
+ * Keys the service makes for itself on first use and keeps (e.g. `unsubscribe`, which signs the
+ * one-click unsubscribe links of emails): every instance shares them and they survive restarts,
+ * so a link in an email sent last month still works.
+ */
+export const serviceSecrets = pgTable('service_secrets', {
+  name: text('name').primaryKey(),
+  /** Base64url of random bytes. */
+  value: text('value').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});

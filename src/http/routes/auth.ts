@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unreadNotificationCount } from '../../services/notifications/user-notifications.js';
 import { issueUserToken } from '../../services/auth/issue-user-token.js';
 import { logIn } from '../../services/auth/log-in.js';
 import { logOut } from '../../services/auth/log-out.js';
@@ -93,6 +94,7 @@ export async function authRoutes(app: App): Promise<void> {
             user: signedInUserReplySchema.optional(),
             csrfToken: z.string().optional(),
             sessionExpiresAt: z.string().optional(),
+            unreadNotifications: z.number().int().optional().describe('How many of the user’s in-app notifications are unread (users only)'),
           }),
           '4xx': errorReplySchema,
         },
@@ -104,7 +106,10 @@ export async function authRoutes(app: App): Promise<void> {
       const user = session?.user ?? (principal.userId === undefined ? undefined : await findActiveUser(database.db, principal.userId));
       return {
         principal,
-        ...(user && { user: { ...userReply(user), locale: await getUserLocale(database.db, user.id) } }),
+        ...(user && {
+          user: { ...userReply(user), locale: await getUserLocale(database.db, user.id) },
+          unreadNotifications: await unreadNotificationCount(database.db, user.id),
+        }),
         ...(session && { csrfToken: session.csrfToken, sessionExpiresAt: session.expiresAt.toISOString() }),
       };
     },

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { DbExecutor } from '../../db/database.js';
 import { outboxMessages } from '../../db/schema/index.js';
 import type { Topic } from '../../notifications/catalog.js';
@@ -22,10 +23,23 @@ export async function enqueueMessage(tx: DbExecutor, message: OutboxMessageInput
 }
 
 /**
+ * Says "a message was queued" within this process, so that the delivery worker looks for it as
+ * soon as the transaction has committed (it checks a few times over the next two seconds; the
+ * 10-second sweep catches the rest, and what other instances queued).
+ */
+export const outboxSignal = new EventEmitter<{ queued: [] }>();
+outboxSignal.setMaxListeners(0);
+
+export function signalOutbox(): void {
+  outboxSignal.emit('queued');
+}
+
+/**
  * The INSERT of one outbox message, not yet run: await it, or embed it as a data-modifying CTE
  * (`sql\`with outbox as (${outboxMessageInsert(tx, message).getSQL()}) …\``) so that it costs no round trip of its own.
  */
 export function outboxMessageInsert(tx: DbExecutor, message: OutboxMessageInput) {
+  signalOutbox();
   return tx
     .insert(outboxMessages)
     .values({ ...message, payload: message.payload, createdAt: message.at, nextAttemptAt: message.at })

@@ -1,0 +1,1 @@
+export { EmailSendError, mailboxTransport, smtpTransport, type EmailTransport, type OutgoingEmail } from './email-transport.js';

@@ -8,6 +8,8 @@ import { topicNames, topics, type Topic } from '../../notifications/catalog.js';
 import { renderMessage } from '../../notifications/render.js';
 import { smtpTransport, type EmailTransport } from '../../providers/email/index.js';
 import { createUser } from '../users/create-user.js';
+import { recordPayment } from '../payments/record-payment.js';
+import { formatMoney } from '../../domain/money/format-money.js';
 import { enqueueMessage } from '../outbox/enqueue-message.js';
 import { deliverDueNotifications, emailMessageId, type DeliveryOptions } from './deliver-notifications.js';
 import { startNotificationWorker } from './notification-worker.js';
@@ -138,6 +140,22 @@ describe(`notification delivery on ${testDatabaseKind}`, () => {
     // Delivering again sends nothing more.
     expect((await deliverAll()).claimed).toBe(0);
     expect(smtp.received.length - before).toBe(expectedCount);
+  });
+
+  it('a real payment reaches its creator once, in French, with the amount as the French read it and a link to their payouts page', async () => {
+    const before = smtp.received.length;
+    await t.database.db.transaction((tx) =>
+      recordPayment(tx, { creatorId: frenchCreator.creatorId, externalId: `pi_${unique()}`, amount: 12_600n, currency: 'eur', paidAt: t.clock.now(), actor: 'test' }, t),
+    );
+    await deliverAll();
+    const arrived = smtp.received.slice(before);
+    expect(arrived.map((m) => m.to)).toEqual([frenchCreator.email]);
+    const share = formatMoney({ amountMinor: 11_340n, currency: 'eur' }, 'fr');
+    expect(arrived[0]!.text).toContain(share);
+    expect(arrived[0]!.html).toContain('lang="fr"');
+    expect(arrived[0]!.html).toContain(`${APP_URL}/dashboard/creator/payouts`);
+    const [inApp] = await t.database.db.select().from(notifications).where(and(eq(notifications.userId, frenchCreator.userId), eq(notifications.topic, 'payment.received')));
+    expect(inApp!.body).toContain(share);
   });
 
   it('five workers at once: every message is sent exactly once', async () => {

@@ -55,4 +55,5 @@ ALTER TABLE "outbox_messages" ADD COLUMN "give_up_at" timestamp with time zone;-
 ALTER TABLE "outbox_messages" ADD COLUMN "email_message_id" text;--> statement-breakpoint
 CREATE INDEX "notifications_user_idx" ON "notifications" USING btree ("user_id","id");--> statement-breakpoint
 CREATE INDEX "notifications_unread_idx" ON "notifications" USING btree ("user_id") WHERE "notifications"."read_at" is null;--> statement-breakpoint
-CREATE INDEX "outbox_failed_idx" ON "outbox_messages" USING btree ("id") WHERE "outbox_messages"."status" = 'failed';
+CREATE INDEX "outbox_failed_idx" ON "outbox_messages" USING btree ("id") WHERE "outbox_messages"."status" = 'failed';--> statement-breakpoint
+CREATE INDEX "outbox_transfer_summaries_idx" ON "outbox_messages" USING btree ("created_at") WHERE "outbox_messages"."topic" = 'alert.automatic_transfers_failed';

@@ -14,6 +14,7 @@ export const automaticPayoutsJob: JobDefinition = {
       : result.created === 0 && result.attempted === 0
         ? 'No payments to transfer'
         : `Created ${result.created} automatic payouts; processed ${result.attempted}: ${result.paid} paid, ${result.processing} processing, ${result.retryScheduled} retry scheduled, ${result.failed} failed, ${result.waiting} waiting for the Stripe account`;
-    return { message, updatedCount: result.created, ...result };
+    const alerted = result.alertedPayoutIds.length === 0 ? '' : `; admins alerted about ${result.alertedPayoutIds.length} automatic transfers that failed for good`;
+    return { message: message + alerted, updatedCount: result.created, ...result };
   },
 };

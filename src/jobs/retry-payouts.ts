@@ -8,11 +8,12 @@ export const retryPayoutsJob: JobDefinition = {
   schedule: '* * * * *',
   async run(context) {
     const result = await retryPayouts(context.database.db, context, { actor: context.actor, limit: 100 });
+    const alerted = result.alertedPayoutIds.length === 0 ? '' : `; admins alerted about ${result.alertedPayoutIds.length} automatic transfers that failed for good`;
     return {
       message:
-        result.claimed === 0
+        (result.claimed === 0
           ? 'No payouts to retry'
-          : `Retried ${result.claimed} payouts: ${result.paid} paid, ${result.processing} processing, ${result.retryScheduled} retry scheduled, ${result.failed} failed`,
+          : `Retried ${result.claimed} payouts: ${result.paid} paid, ${result.processing} processing, ${result.retryScheduled} retry scheduled, ${result.failed} failed`) + alerted,
       updatedCount: result.claimed,
       ...result,
     };

@@ -58,6 +58,8 @@ export const outboxMessages = pgTable(
   (t) => [
     index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index('outbox_failed_idx').on(t.id).where(sql`${t.status} = 'failed'`),
+    // The automatic-transfer summaries of the last days, read by every retry sweep (run-automatic-payouts.ts).
+    index('outbox_transfer_summaries_idx').on(t.createdAt).where(sql`${t.topic} = 'alert.automatic_transfers_failed'`),
   ],
 );
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { createTestDatabase, testDatabaseKind } from '../../../test/database.js';
 import { insertCreator } from '../../../test/fixtures.js';
 import { loadConfig } from '../../config/config.js';
@@ -10,7 +10,7 @@ import { AdjustableClock } from '../../providers/clock/index.js';
 import { recordPayment } from '../payments/record-payment.js';
 import { releaseDuePayments } from '../payments/release-due-payments.js';
 import { createPayout } from './create-payout.js';
-import { cancelPayout, failPayout, lockPayout, recordAttemptFailure, recordTransferMade, startProcessing } from './payout-lifecycle.js';
+import { AUTOMATIC_TRANSFERS_FAILED_SUMMARY, cancelPayout, failPayout, lockPayout, recordAttemptFailure, recordTransferMade, startProcessing } from './payout-lifecycle.js';
 
 let database: Database;
 const config = loadConfig({ PAYOUT_HOLDING_DAYS: '7', PLATFORM_FEE_PERCENTAGE: '10' });
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 /** A creator with READY payments of the given customer amounts (creator share = 90 %), paid a day apart. */
 async function creatorWithReadyPayments(amounts: bigint[]) {
-  const { creatorId } = await insertCreator(database.db);
+  const { creatorId, userId } = await insertCreator(database.db);
   const ids: string[] = [];
   for (const [i, amount] of amounts.entries()) {
     const paidAt = new Date(clock.now().getTime() - (30 - i) * 86_400_000);
@@ -35,8 +35,11 @@ async function creatorWithReadyPayments(amounts: bigint[]) {
     ids.push(payment.id);
   }
   await releaseDuePayments(database.db, { actor: 'system:test' }, context);
-  return { creatorId, paymentIds: ids };
+  return { creatorId, userId, paymentIds: ids };
 }
+
+const outboxOf = (topic: string, payoutId: string) =>
+  database.db.select().from(outboxMessages).where(and(eq(outboxMessages.topic, topic), sql`${outboxMessages.payload} ->> 'payoutId' = ${payoutId}`)).orderBy(outboxMessages.id);
 
 async function creatorBalances(creatorId: string) {
   const kinds = ['available', 'reserved', 'paid'] as const;
@@ -146,8 +149,8 @@ describe(`payout lifecycle on ${testDatabaseKind}`, () => {
     });
   });
 
-  it('retries a retryable failure with backoff, then fails for good with the money back', async () => {
-    const { creatorId, paymentIds } = await creatorWithReadyPayments([7000n]);
+  it('retries a retryable failure with backoff, then fails for good with the money back; the creator hears of each failure once', async () => {
+    const { creatorId, userId, paymentIds } = await creatorWithReadyPayments([7000n]);
     const { payout } = await database.db.transaction((tx) =>
       createPayout(tx, { creatorId, amount: 6300n, currency: 'eur', origin: 'automatic', status: 'PENDING', actor: 'system:test' }, context),
     );
@@ -162,15 +165,74 @@ describe(`payout lifecycle on ${testDatabaseKind}`, () => {
       );
     const first = await fail();
     expect(first).toMatchObject({ outcome: 'retry_scheduled', nextRetryAt: new Date(now.getTime() + 5 * 60_000) });
+    // A retry is scheduled: "retrying", not "failed".
+    const [retrying, ...more] = await outboxOf('payout.retrying', payout.id);
+    expect(more).toEqual([]);
+    expect(retrying).toMatchObject({ recipient: `user:${userId}`, dedupeKey: `payout.retrying:${payout.id}:1` });
+    expect(retrying!.payload).toEqual({
+      payoutId: payout.id,
+      amount: '6300',
+      currency: 'eur',
+      code: 'balance_insufficient',
+      reason: 'no money',
+      attempt: 1,
+      nextRetryAt: new Date(now.getTime() + 5 * 60_000).toISOString(),
+    });
+    expect(await outboxOf('payout.failed', payout.id)).toEqual([]);
     const second = await fail();
     expect(second).toMatchObject({ outcome: 'retry_scheduled', nextRetryAt: new Date(now.getTime() + 10 * 60_000) });
     const third = await fail();
     expect(third).toMatchObject({ outcome: 'failed', payout: { status: 'FAILED', failedAttempts: 3, lastErrorCode: 'balance_insufficient' } });
     expect(await creatorBalances(creatorId)).toEqual({ available: 6300n, reserved: 0n, paid: 0n });
     expect(await statuses(paymentIds)).toEqual([['READY', 0n]]);
+    // Three failures, three messages: retrying (1), retrying (2), failed.
+    expect((await outboxOf('payout.retrying', payout.id)).map((m) => [m.payload.attempt, m.payload.nextRetryAt])).toEqual([
+      [1, new Date(now.getTime() + 5 * 60_000).toISOString()],
+      [2, new Date(now.getTime() + 10 * 60_000).toISOString()],
+    ]);
+    expect(await outboxOf('payout.failed', payout.id)).toMatchObject([{ recipient: `user:${userId}`, payload: { code: 'balance_insufficient', reason: 'no money' } }]);
+    // Not failed by a sweep that summarises: the admins are alerted about this payout on its own.
     const alerts = await database.db.select().from(outboxMessages).where(eq(outboxMessages.dedupeKey, `alert.payout_retries_exhausted:${payout.id}`));
     expect(alerts).toHaveLength(1);
     expect((await verifyLedger(database.db)).ok).toBe(true);
+  });
+
+  it('a failure whose transaction rolls back queues no message; recorded again, it queues one', async () => {
+    const { creatorId } = await creatorWithReadyPayments([7000n]);
+    const payout = await database.db.transaction(async (tx) => {
+      const { payout: created } = await createPayout(tx, { creatorId, amount: 6300n, currency: 'eur', origin: 'request', status: 'PENDING', actor: 'user:test' }, context);
+      return startProcessing(tx, created, { actor: 'system:test', stripeAccountId: 'acct_x', awaitsBankPayout: false, leaseSeconds: 60 }, clock.now());
+    });
+    const failure = { actor: 'system:test', code: 'balance_insufficient', message: 'no money' } as const;
+    await expect(
+      database.db.transaction(async (tx) => {
+        await recordAttemptFailure(tx, await lockPayout(tx, payout.id), failure, config.payoutRetry, clock.now());
+        throw new Error('the caller failed after recording the failure');
+      }),
+    ).rejects.toThrow(/the caller failed/);
+    expect(await outboxOf('payout.retrying', payout.id)).toEqual([]);
+    await database.db.transaction(async (tx) => recordAttemptFailure(tx, await lockPayout(tx, payout.id), failure, config.payoutRetry, clock.now()));
+    expect((await outboxOf('payout.retrying', payout.id)).map((m) => m.dedupeKey)).toEqual([`payout.retrying:${payout.id}:1`]);
+  });
+
+  it('an automatic payout exhausted by a sweep that summarises: no alert of its own, its FAILED audit event marked for the summary', async () => {
+    const { creatorId } = await creatorWithReadyPayments([7000n]);
+    const payout = await database.db.transaction(async (tx) => {
+      const { payout: created } = await createPayout(tx, { creatorId, amount: 6300n, currency: 'eur', origin: 'automatic', status: 'PENDING', actor: 'system:test' }, context);
+      return startProcessing(tx, created, { actor: 'system:test', stripeAccountId: 'acct_x', awaitsBankPayout: false, leaseSeconds: 60 }, clock.now());
+    });
+    const policy = { maxRetries: 1, baseDelayMinutes: 5 };
+    const fail = () =>
+      database.db.transaction(async (tx) =>
+        recordAttemptFailure(tx, await lockPayout(tx, payout.id), { actor: 'system:test', code: 'balance_insufficient', message: 'no money', exhaustionSummarised: true }, policy, clock.now()),
+      );
+    expect((await fail()).outcome).toBe('retry_scheduled');
+    expect((await fail()).outcome).toBe('failed');
+    expect(await outboxOf('payout.retrying', payout.id)).toHaveLength(1);
+    expect(await outboxOf('payout.failed', payout.id)).toHaveLength(1);
+    expect(await outboxOf('alert.payout_retries_exhausted', payout.id)).toEqual([]);
+    const [failedEvent] = await database.db.select().from(auditEvents).where(and(eq(auditEvents.subjectId, payout.id), eq(auditEvents.action, 'payout.failed')));
+    expect(failedEvent!.metadata).toEqual({ code: 'balance_insufficient', moneyBack: 'release', exhausted: true, adminAlert: AUTOMATIC_TRANSFERS_FAILED_SUMMARY });
   });
 
   it('a non-retryable failure fails at once; a reversal after PAID brings the money back', async () => {

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbExecutor } from '../../db/database.js';
 import { creators, payoutPayments, payouts } from '../../db/schema/index.js';
 import { AppError } from '../../domain/errors/index.js';
@@ -62,8 +62,16 @@ export async function transitionPayout(tx: DbExecutor, payout: Payout, to: Payou
 
 /** The outbox recipient for a creator: their user. */
 export async function creatorRecipient(tx: DbExecutor, creatorId: string): Promise<string> {
-  const [row] = await tx.select({ userId: creators.userId }).from(creators).where(eq(creators.id, creatorId));
-  return `user:${row?.userId ?? creatorId}`;
+  const { rows } = await tx.execute<{ recipient: string }>(sql`select ${creatorRecipientSql(sql`${creatorId}::text`)} as recipient`);
+  return rows[0]!.recipient;
+}
+
+/**
+ * `creatorRecipient` as an SQL expression, for set-based writers that queue a message per
+ * creator in one statement (the release sweep): `creatorId` is an SQL text expression.
+ */
+export function creatorRecipientSql(creatorId: SQL): SQL {
+  return sql`'user:' || coalesce((select c.user_id from ${creators} c where c.id = ${creatorId}), ${creatorId})`;
 }
 
 /** The payments a payout covers (live allocations). */
@@ -164,6 +172,13 @@ export async function completePayout(
   return updated;
 }
 
+/**
+ * The `adminAlert` mark of the FAILED audit event of an automatic payout whose exhausted retries
+ * are left to the sweep's summary: what `alertAutomaticTransfersFailed` looks for, so that a
+ * crash between the failure's commit and the summary delays the alert rather than losing it.
+ */
+export const AUTOMATIC_TRANSFERS_FAILED_SUMMARY = 'automatic_transfers_failed';
+
 export interface FailureInput {
   actor: Actor;
   /** Stripe's code (lower case) or ours. */
@@ -173,6 +188,12 @@ export interface FailureInput {
   transient?: boolean;
   /** Force a final failure (a non-retryable cause we know of, e.g. the account was closed for good). */
   final?: boolean;
+  /**
+   * The caller is a sweep that tells the admins about the automatic payouts whose retries it
+   * exhausted in one summary at the end of its run (`alertAutomaticTransfersFailed`): an
+   * automatic payout failing for good then queues no `alert.payout_retries_exhausted` of its own.
+   */
+  exhaustionSummarised?: boolean;
 }
 
 export type FailureOutcome = { outcome: 'retry_scheduled'; nextRetryAt: Date; payout: Payout } | { outcome: 'failed'; payout: Payout };
@@ -180,8 +201,10 @@ export type FailureOutcome = { outcome: 'retry_scheduled'; nextRetryAt: Date; pa
 /**
  * A Stripe attempt for a PROCESSING payout failed and no money moved (the transfer, or the
  * bank payout before the transfer is recorded): a retryable failure with retries left waits
- * for the sweep (backoff from `policy`); otherwise the payout FAILS, its reservation returns
- * to `available`, its payments to READY, and the creator is told what to fix.
+ * for the sweep (backoff from `policy`) and the creator gets `payout.retrying`; otherwise the
+ * payout FAILS, its reservation returns to `available`, its payments to READY, and the creator
+ * gets `payout.failed`, saying what to fix. One message per failed attempt, never both: a
+ * creator told "failed" for a payout that is then paid would act on a false alarm.
  */
 export async function recordAttemptFailure(tx: DbExecutor, payout: Payout, input: FailureInput, policy: PayoutRetryPolicy, now: Date): Promise<FailureOutcome> {
   const failedAttempts = payout.failedAttempts + 1;
@@ -206,6 +229,14 @@ export async function recordAttemptFailure(tx: DbExecutor, payout: Payout, input
       metadata: { failedAttempts, nextRetryAt: nextRetryAt.toISOString() },
       at: now,
     });
+    await enqueueMessage(tx, {
+      topic: 'payout.retrying',
+      recipient: await creatorRecipient(tx, payout.creatorId),
+      payload: payoutPayload(updated!, { code: input.code, reason: input.message, attempt: failedAttempts, nextRetryAt: nextRetryAt.toISOString() }),
+      // Per attempt: each failed attempt is news of its own, and no attempt is announced twice.
+      dedupeKey: `payout.retrying:${payout.id}:${failedAttempts}`,
+      at: now,
+    });
     return { outcome: 'retry_scheduled', nextRetryAt, payout: updated! };
   }
   const failed = await failPayout(tx, { ...payout, failedAttempts }, { ...input, moneyBack: 'release', exhausted: retryable }, now);
@@ -217,7 +248,9 @@ export async function recordAttemptFailure(tx: DbExecutor, payout: Payout, input
  * `available`: `release` (it never left: the reservation is released) or `reversal` (it had
  * been transferred and came back: a transfer reversal, or a bank payout that failed after the
  * transfer and was reversed). Payments go back to READY; the creator is notified, and admins
- * too when retries were exhausted.
+ * too when retries were exhausted — at once (`alert.payout_retries_exhausted`), or, for an
+ * automatic payout failed by a sweep that says `exhaustionSummarised`, in the sweep's summary
+ * (`alert.automatic_transfers_failed`, which finds it by the `adminAlert` mark of this audit event).
  */
 export async function failPayout(
   tx: DbExecutor,
@@ -226,6 +259,7 @@ export async function failPayout(
   now: Date,
 ): Promise<Payout> {
   if (payout.status === 'FAILED') return payout;
+  const summarised = input.exhausted === true && input.exhaustionSummarised === true && payout.origin === 'automatic';
   await postPayoutStep(tx, payout, input.moneyBack, now);
   const failed = await transitionPayout(
     tx,
@@ -235,7 +269,7 @@ export async function failPayout(
       actor: input.actor,
       reason: `${input.code}: ${input.message}`,
       set: { failedAttempts: payout.failedAttempts, lastErrorCode: input.code, failureReason: input.message, failedAt: now, nextRetryAt: null, leaseUntil: null },
-      metadata: { code: input.code, moneyBack: input.moneyBack, exhausted: input.exhausted ?? false },
+      metadata: { code: input.code, moneyBack: input.moneyBack, exhausted: input.exhausted ?? false, ...(summarised && { adminAlert: AUTOMATIC_TRANSFERS_FAILED_SUMMARY }) },
     },
     now,
   );
@@ -247,7 +281,7 @@ export async function failPayout(
     dedupeKey: `payout.failed:${payout.id}`,
     at: now,
   });
-  if (input.exhausted) {
+  if (input.exhausted && !summarised) {
     await enqueueMessage(tx, {
       topic: 'alert.payout_retries_exhausted',
       recipient: 'admins',

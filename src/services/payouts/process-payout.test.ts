@@ -36,7 +36,7 @@ afterAll(async () => {
 async function runRetryJob() {
   const reply = await t.app.inject({ method: 'POST', url: '/api/cron/retry-payouts', headers: { authorization: `Bearer ${t.config.cron.secret}` } });
   expect(reply.statusCode).toBe(200);
-  return reply.json<{ claimed: number; paid: number; retryScheduled: number; failed: number; payoutIds: string[] }>();
+  return reply.json<{ claimed: number; paid: number; retryScheduled: number; failed: number; payoutIds: string[]; alertedPayoutIds: string[] }>();
 }
 
 const injectTransferFailure = (rule: Record<string, unknown>) => t.testSandbox!.control('POST', '/_sandbox/failures', { method: 'POST', path: '/v1/transfers', ...rule });
@@ -91,12 +91,25 @@ describe(`the payout saga on ${testDatabaseKind}, against the sandbox`, () => {
   });
 
   it('balance_insufficient is retried after the backoff: retry scheduled → clock +5 min → retry job → PAID', async () => {
-    const { creatorId } = await f.connectedCreator();
+    const { creatorId, userId } = await f.connectedCreator();
     const payout = await f.pendingPayout(creatorId);
     await injectTransferFailure({ error: { status: 400, code: 'balance_insufficient', message: 'Insufficient funds in Stripe account' }, times: 1 });
     const first = await processPayout(t.database.db, { payoutId: payout.id, actor: admin }, context);
     expect(first).toMatchObject({ outcome: 'retry_scheduled', error: { code: 'balance_insufficient' }, payout: { status: 'PROCESSING', failedAttempts: 1, lastErrorCode: 'balance_insufficient' } });
     expect(first.payout.nextRetryAt!.getTime() - t.clock.now().getTime()).toBeGreaterThan(4 * 60_000);
+    // The creator is told it will be retried — and not that it failed.
+    const retrying = await f.outbox('payout.retrying', payout.id);
+    expect(retrying.map((m) => [m.recipient, m.dedupeKey])).toEqual([[`user:${userId}`, `payout.retrying:${payout.id}:1`]]);
+    expect(retrying[0]!.payload).toEqual({
+      payoutId: payout.id,
+      amount: '9000',
+      currency: 'eur',
+      code: 'balance_insufficient',
+      reason: 'Stripe transfers.create failed: Insufficient funds in Stripe account',
+      attempt: 1,
+      nextRetryAt: first.payout.nextRetryAt!.toISOString(),
+    });
+    expect(await f.outbox('payout.failed', payout.id)).toEqual([]);
 
     expect((await runRetryJob()).payoutIds).not.toContain(payout.id); // not due yet
     t.clock.advance(5 * 60 + 1);
@@ -105,6 +118,9 @@ describe(`the payout saga on ${testDatabaseKind}, against the sandbox`, () => {
     const paid = await f.payout(payout.id);
     expect(paid).toMatchObject({ status: 'PAID', failedAttempts: 1, lastErrorCode: null, nextRetryAt: null });
     expect(await f.transfersFor(payout.id)).toHaveLength(1);
+    expect(await f.outbox('payout.paid', payout.id)).toHaveLength(1);
+    expect(await f.outbox('payout.retrying', payout.id)).toHaveLength(1);
+    expect(await f.outbox('payout.failed', payout.id)).toEqual([]);
   });
 
   it('account_invalid is final: FAILED, the reservation back in available, payments READY, creator told', async () => {
@@ -116,6 +132,7 @@ describe(`the payout saga on ${testDatabaseKind}, against the sandbox`, () => {
     expect(await f.creatorBalances(creatorId)).toEqual({ available: 4500n, reserved: 0n, paid: 0n });
     expect(await f.paymentStatuses(creatorId)).toEqual(['READY']);
     expect(await f.outbox('payout.failed', payout.id)).toHaveLength(1);
+    expect(await f.outbox('payout.retrying', payout.id)).toEqual([]); // final at once: no retry to announce
     expect(await f.outbox('alert.payout_retries_exhausted', payout.id)).toHaveLength(0);
     expect(await f.transfersFor(payout.id)).toHaveLength(0);
   });
@@ -157,14 +174,24 @@ describe(`the payout saga on ${testDatabaseKind}, against the sandbox`, () => {
     const payout = await f.pendingPayout(creatorId);
     await injectTransferFailure({ error: { status: 503, message: 'Stripe is down' } });
     expect((await processPayout(t.database.db, { payoutId: payout.id, actor: admin }, context)).outcome).toBe('retry_scheduled');
+    const alerted: string[] = [];
     for (const minutes of [5, 10, 20]) {
       t.clock.advance(minutes * 60 + 1);
-      await runRetryJob();
+      alerted.push(...(await runRetryJob()).alertedPayoutIds);
     }
     expect(await f.payout(payout.id)).toMatchObject({ status: 'FAILED', failedAttempts: 4, nextRetryAt: null });
     expect(await f.creatorBalances(creatorId)).toMatchObject({ available: 9000n, reserved: 0n });
     expect(await f.paymentStatuses(creatorId)).toEqual(['READY']);
+    // One message to the creator per failure: retrying after the first three, failed after the last.
+    expect((await f.outbox('payout.retrying', payout.id)).map((m) => [m.payload.attempt, m.payload.code])).toEqual([
+      [1, 'api_error'],
+      [2, 'api_error'],
+      [3, 'api_error'],
+    ]);
+    expect(await f.outbox('payout.failed', payout.id)).toHaveLength(1);
+    // A creator's request (not an automatic transfer): the admins get an alert about it alone, not the automatic summary.
     expect(await f.outbox('alert.payout_retries_exhausted', payout.id)).toHaveLength(1);
+    expect(alerted).not.toContain(payout.id);
     expect(await f.transfersFor(payout.id)).toHaveLength(0);
   });
 });

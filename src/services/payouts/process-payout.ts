@@ -42,6 +42,11 @@ export interface ProcessPayoutInput {
 
 export interface SagaOptions {
   leaseSeconds?: number;
+  /**
+   * The caller alerts the admins about the automatic payouts whose retries it exhausts in one
+   * summary at the end of its run (`alertAutomaticTransfersFailed`), not one alert per payout.
+   */
+  exhaustionSummarised?: boolean;
 }
 
 /**
@@ -57,11 +62,11 @@ export interface SagaOptions {
  * 4. where it does: (no tx) the bank payout on the connected account, then (tx) its id; the
  *    payout stays PROCESSING until the account's `payout.paid`.
  *
- * A Stripe failure is recorded (`recordAttemptFailure`): retryable → retry scheduled, else
- * FAILED with the reservation released. Concurrent calls on one payout: the row lock serialises
- * step 1, and every call but the first finds it no longer PENDING and gets 409
- * PAYOUT_NOT_PROCESSABLE (with the current status in `details`) — so only one transfer is ever
- * requested. Never call it inside an open transaction.
+ * A Stripe failure is recorded (`recordAttemptFailure`): retryable → retry scheduled (the
+ * creator gets `payout.retrying`), else FAILED with the reservation released (`payout.failed`).
+ * Concurrent calls on one payout: the row lock serialises step 1, and every call but the first
+ * finds it no longer PENDING and gets 409 PAYOUT_NOT_PROCESSABLE (with the current status in
+ * `details`) — so only one transfer is ever requested. Never call it inside an open transaction.
  *
  * @throws AppError PAYOUT_NOT_FOUND (404), PAYOUT_NOT_PROCESSABLE (409: not PENDING),
  *   PAYOUT_STRIPE_NOT_CONNECTED (400: no connected account, or its payouts are disabled; the payout stays PENDING).
@@ -264,7 +269,7 @@ async function transferFailed(db: Db, payout: Payout, error: unknown, context: S
     const recorded = await recordAttemptFailure(
       tx,
       locked,
-      { actor: options.actor, code: failure.code, message: failure.message, transient: failure.transient },
+      { actor: options.actor, code: failure.code, message: failure.message, transient: failure.transient, exhaustionSummarised: options.exhaustionSummarised ?? false },
       context.config.payoutRetry,
       context.clock.now(),
     );
@@ -311,13 +316,25 @@ async function bankPayoutFailed(db: Db, payout: Payout, error: unknown, context:
       const failed = await failPayout(
         tx,
         { ...locked, failedAttempts: locked.failedAttempts + 1 },
-        { actor: options.actor, ...error, moneyBack: 'reversal', exhausted: isRetryableFailure({ code: failure.code, transient: failure.transient }) },
+        {
+          actor: options.actor,
+          ...error,
+          moneyBack: 'reversal',
+          exhausted: isRetryableFailure({ code: failure.code, transient: failure.transient }),
+          exhaustionSummarised: options.exhaustionSummarised ?? false,
+        },
         now,
       );
       return { payout: failed, outcome: 'failed', error };
     }
     if (retry) {
-      const recorded = await recordAttemptFailure(tx, locked, { actor: options.actor, ...error, transient: failure.transient }, context.config.payoutRetry, now);
+      const recorded = await recordAttemptFailure(
+        tx,
+        locked,
+        { actor: options.actor, ...error, transient: failure.transient, exhaustionSummarised: options.exhaustionSummarised ?? false },
+        context.config.payoutRetry,
+        now,
+      );
       return { payout: recorded.payout, outcome: recorded.outcome, error };
     }
     const [updated] = await tx

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import { payouts } from '../../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
 import { continuePayoutSaga, DEFAULT_PAYOUT_LEASE_SECONDS, type ProcessPayoutOutcome } from './process-payout.js';
+import { alertAutomaticTransfersFailed } from './run-automatic-payouts.js';
 
 export interface RetryPayoutsOptions {
   actor: string;
@@ -20,6 +21,8 @@ export interface RetryPayoutsResult {
   /** Payouts the run could not move on (an unexpected error): their new lease ends, and the next run tries again. */
   errors: number;
   payoutIds: string[];
+  /** Automatic payouts failed for good that this run reported to the admins in one `alert.automatic_transfers_failed`. */
+  alertedPayoutIds: string[];
 }
 
 /**
@@ -36,6 +39,10 @@ export interface RetryPayoutsResult {
  * bank payout by metadata): a transfer made before the crash — even more than 24 h ago, when
  * Stripe no longer remembers the idempotency key — is recorded rather than made again. Only
  * when Stripe has none is the transfer created, with the key for the payout's attempt number.
+ *
+ * Each failed retry tells the creator (`payout.retrying`, or `payout.failed` when it was the
+ * last); the automatic payouts whose retries this run exhausted are reported to the admins in
+ * one summary at the end (`alertAutomaticTransfersFailed`), other payouts' one alert each.
  */
 export async function retryPayouts(db: Db, context: ServiceContext, options: RetryPayoutsOptions): Promise<RetryPayoutsResult> {
   const now = context.clock.now();
@@ -60,16 +67,18 @@ export async function retryPayouts(db: Db, context: ServiceContext, options: Ret
     .where(sql`${payouts.id} in (${due})`)
     .returning();
 
-  const result: RetryPayoutsResult = { claimed: claimed.length, paid: 0, processing: 0, retryScheduled: 0, failed: 0, errors: 0, payoutIds: [] };
+  const result: RetryPayoutsResult = { claimed: claimed.length, paid: 0, processing: 0, retryScheduled: 0, failed: 0, errors: 0, payoutIds: [], alertedPayoutIds: [] };
   const tally: Record<ProcessPayoutOutcome, keyof RetryPayoutsResult> = { paid: 'paid', processing: 'processing', retry_scheduled: 'retryScheduled', failed: 'failed' };
   for (const payout of claimed.sort((a, b) => a.id.localeCompare(b.id))) {
     result.payoutIds.push(payout.id);
     try {
-      const outcome = await continuePayoutSaga(db, payout, context, { actor: options.actor, lookUpFirst: true, leaseSeconds });
+      const outcome = await continuePayoutSaga(db, payout, context, { actor: options.actor, lookUpFirst: true, leaseSeconds, exhaustionSummarised: true });
       (result[tally[outcome.outcome]] as number) += 1;
     } catch {
       result.errors += 1;
     }
   }
+  // Also when nothing was claimed: it reports what an earlier run that crashed before its summary left.
+  result.alertedPayoutIds = await alertAutomaticTransfersFailed(db, context);
   return result;
 }

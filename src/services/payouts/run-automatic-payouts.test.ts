@@ -1,7 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import { testDatabaseKind } from '../../../test/database.js';
+import { waitFor } from '../../../test/wait-for.js';
 import { payoutModeFixtures } from '../../../test/payout-mode-fixtures.js';
 import { createPrincipals, type TestPrincipals } from '../../../test/principals.js';
 import { payments } from '../../db/schema/index.js';
@@ -9,7 +10,8 @@ import type { ServiceContext } from '../context.js';
 import { setDisputeRequested } from '../payments/set-dispute-requested.js';
 import { createPayout } from './create-payout.js';
 import { retryPayouts } from './retry-payouts.js';
-import { runAutomaticPayouts } from './run-automatic-payouts.js';
+import { failPayout, lockPayout } from './payout-lifecycle.js';
+import { alertAutomaticTransfersFailed, runAutomaticPayouts } from './run-automatic-payouts.js';
 
 let t: TestApp;
 let who: TestPrincipals;
@@ -27,6 +29,20 @@ afterAll(async () => {
 });
 
 const cron = (job: string) => t.app.inject({ method: 'POST', url: `/api/cron/${job}`, headers: who.headers.cron });
+
+/** What the last failure of an exhausted automatic payout writes: by a sweep that summarises (`summarised`), or by a webhook. */
+const giveUp = (payoutId: string, summarised: boolean) =>
+  t.database.db.transaction(async (tx) =>
+    failPayout(
+      tx,
+      { ...(await lockPayout(tx, payoutId)), failedAttempts: 4 },
+      { actor: 'system:retry-payouts', code: 'balance_insufficient', message: 'Insufficient funds', moneyBack: 'release', exhausted: true, exhaustionSummarised: summarised },
+      t.clock.now(),
+    ),
+  );
+
+/** The automatic-transfer summaries that list this payout. */
+const mentioning = async (payoutId: string) => (await f.outbox('alert.automatic_transfers_failed')).filter((m) => JSON.stringify(m.payload).includes(payoutId));
 
 describe(`automatic payouts (seed 004) on ${testDatabaseKind}`, () => {
   it('does nothing while no creator is in automatic mode', async () => {
@@ -150,20 +166,51 @@ describe(`automatic payouts (seed 004) on ${testDatabaseKind}`, () => {
     const [payout] = await f.payoutsOf(auto.creatorId);
     expect(payout).toMatchObject({ status: 'PROCESSING', failedAttempts: 1, lastErrorCode: 'balance_insufficient' });
 
+    const sweeps = [];
     for (const [minutes, expected] of [[5, 'retryScheduled'], [10, 'retryScheduled'], [20, 'failed']] as const) {
       t.clock.advance(minutes * 60 + 1);
       const swept = await retryPayouts(t.database.db, context(), { actor: 'system:retry-payouts' });
       expect(swept).toMatchObject({ claimed: 1, [expected]: 1 });
+      sweeps.push(swept);
     }
     const [failed] = await f.payoutsOf(auto.creatorId);
     expect(failed).toMatchObject({ status: 'FAILED', failedAttempts: 4, lastErrorCode: 'balance_insufficient', stripeTransferId: null });
     expect(await f.transfersFor(failed!.id)).toEqual([]);
     expect(await f.creatorBalances(auto.creatorId)).toEqual({ available: 4500n, reserved: 0n, paid: 0n });
     expect((await f.payment(paymentId!)).status).toBe('READY');
-    const alerts = (await f.outbox('alert.payout_retries_exhausted')).filter((m) => m.payload.payoutId === failed!.id);
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ recipient: 'admins', payload: { origin: 'automatic', code: 'balance_insufficient' } });
-    expect((await f.outbox('payout.failed')).filter((m) => m.payload.payoutId === failed!.id)).toHaveLength(1);
+
+    // The admins: the sweep that gave up reports it in its summary, and there is no alert of its own.
+    expect(sweeps.map((s) => s.alertedPayoutIds)).toEqual([[], [], [failed!.id]]);
+    const summaries = (await f.outbox('alert.automatic_transfers_failed')).filter((m) => JSON.stringify(m.payload).includes(failed!.id));
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ recipient: 'admins', dedupeKey: expect.stringMatching(/^alert\.automatic_transfers_failed:[0-9a-f]{32}$/) });
+    expect(summaries[0]!.payload).toEqual({
+      count: 1,
+      payouts: [
+        {
+          payoutId: failed!.id,
+          creatorId: auto.creatorId,
+          amount: '4500',
+          currency: 'eur',
+          failedAttempts: 4,
+          code: 'balance_insufficient',
+          reason: 'Stripe transfers.create failed: Insufficient funds in Stripe account.',
+        },
+      ],
+    });
+    expect((await f.outbox('alert.payout_retries_exhausted')).filter((m) => m.payload.payoutId === failed!.id)).toEqual([]);
+    // The creator: one message per failure — retrying three times, then failed.
+    const toCreator = async (topic: string) => (await f.outbox(topic)).filter((m) => m.payload.payoutId === failed!.id);
+    expect((await toCreator('payout.retrying')).map((m) => [m.recipient, m.payload.attempt])).toEqual([
+      [`user:${auto.userId}`, 1],
+      [`user:${auto.userId}`, 2],
+      [`user:${auto.userId}`, 3],
+    ]);
+    expect((await toCreator('payout.failed')).map((m) => m.recipient)).toEqual([`user:${auto.userId}`]);
+    // The next sweeps report nothing again.
+    t.clock.advance(60);
+    expect((await retryPayouts(t.database.db, context(), { actor: 'system:retry-payouts' })).alertedPayoutIds).toEqual([]);
+    expect((await f.outbox('alert.automatic_transfers_failed')).filter((m) => JSON.stringify(m.payload).includes(failed!.id))).toHaveLength(1);
 
     // Who, when, from, to, amount, reason — for every step.
     const audit = (await t.app.inject({ method: 'GET', url: `/api/admin/audit?subjectType=payout&subjectId=${failed!.id}&limit=50`, headers: who.headers.admin })).json().data;
@@ -180,10 +227,142 @@ describe(`automatic payouts (seed 004) on ${testDatabaseKind}`, () => {
 
     // Seed 004: "transfer fails 3x → admin alert, manual intervention": not transferred automatically again.
     const again = await runAutomaticPayouts(t.database.db, context());
-    expect(again).toMatchObject({ created: 0, attempted: 0 });
+    expect(again).toMatchObject({ created: 0, attempted: 0, alertedPayoutIds: [] });
     expect(await f.payoutsOf(auto.creatorId)).toHaveLength(1);
     const [row] = await t.database.db.select().from(payments).where(eq(payments.id, paymentId!));
     expect(row).toMatchObject({ status: 'READY', allocatedAmount: 0n });
+    await f.expectBooksBalance();
+  });
+  it('automatic transfers that give up in the same sweep: one admin message listing them all, through the cron endpoint', async () => {
+    const auto = await f.connectedCreator({ payoutMode: 'automatic' });
+    const other = await f.connectedCreator({ payoutMode: 'automatic' });
+    await f.readyPayments(auto.creatorId, [2000n]);
+    await f.readyPayments(other.creatorId, [3000n]);
+    await t.testSandbox!.control('POST', '/_sandbox/failures', {
+      method: 'POST',
+      path: '/v1/transfers',
+      error: { status: 400, type: 'invalid_request_error', code: 'balance_insufficient', message: 'Insufficient funds in Stripe account.' },
+      times: 8,
+    });
+    expect((await cron('automatic-payouts')).json()).toMatchObject({ created: 2, retryScheduled: 2, alertedPayoutIds: [] });
+    const reports = [];
+    for (const minutes of [5, 10, 20]) {
+      t.clock.advance(minutes * 60 + 1);
+      const reply = await cron('retry-payouts');
+      expect(reply.statusCode).toBe(200);
+      reports.push(reply.json<{ message: string; failed: number; alertedPayoutIds: string[] }>());
+    }
+    const [a] = await f.payoutsOf(auto.creatorId);
+    const [b] = await f.payoutsOf(other.creatorId);
+    expect([a!.status, b!.status]).toEqual(['FAILED', 'FAILED']);
+    const last = reports[2]!;
+    expect(last).toMatchObject({ failed: 2, message: expect.stringMatching(/; admins alerted about 2 automatic transfers that failed for good$/) });
+    expect([...last.alertedPayoutIds].sort()).toEqual([a!.id, b!.id].sort());
+    const summaries = (await f.outbox('alert.automatic_transfers_failed')).filter((m) => JSON.stringify(m.payload).includes(a!.id));
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]!.payload).toMatchObject({ count: 2 });
+    const listed = (summaries[0]!.payload.payouts as Array<Record<string, unknown>>).map((p) => [p.payoutId, p.creatorId, p.amount, p.failedAttempts]);
+    expect(listed.sort()).toEqual(
+      [
+        [a!.id, auto.creatorId, '1800', 4],
+        [b!.id, other.creatorId, '2700', 4],
+      ].sort(),
+    );
+    await f.expectBooksBalance();
+  });
+
+  it('a summary a crash prevented goes out with the next sweep, once even with two sweeps at once; a rolled-back failure and a webhook-exhausted payout are not listed', async () => {
+    const auto = await f.connectedCreator({ payoutMode: 'automatic' });
+    await f.readyPayments(auto.creatorId, [1000n, 2000n, 3000n]);
+    await t.testSandbox!.control('POST', '/_sandbox/failures', {
+      method: 'POST',
+      path: '/v1/transfers',
+      error: { status: 400, type: 'invalid_request_error', code: 'balance_insufficient', message: 'Insufficient funds in Stripe account.' },
+      times: 3,
+    });
+    expect(await runAutomaticPayouts(t.database.db, context())).toMatchObject({ created: 3, retryScheduled: 3 });
+    const [a, b, c] = await f.payoutsOf(auto.creatorId);
+
+    // A sweep's last failure of A rolls back: A is still PROCESSING and nothing is reported.
+    await expect(
+      t.database.db.transaction(async (tx) => {
+        await failPayout(tx, await lockPayout(tx, a!.id), { actor: 'system:retry-payouts', code: 'balance_insufficient', message: 'x', moneyBack: 'release', exhausted: true, exhaustionSummarised: true }, t.clock.now());
+        throw new Error('the sweep died before commit');
+      }),
+    ).rejects.toThrow(/died before commit/);
+    expect((await f.payoutsOf(auto.creatorId)).find((p) => p.id === a!.id)!.status).toBe('PROCESSING');
+    expect(await alertAutomaticTransfersFailed(t.database.db, context())).not.toContain(a!.id);
+    expect(await mentioning(a!.id)).toEqual([]);
+
+    // A and B given up by a sweep that died before its summary; C by a webhook (its own alert).
+    await giveUp(a!.id, true);
+    await giveUp(b!.id, true);
+    await giveUp(c!.id, false);
+    expect((await f.outbox('alert.payout_retries_exhausted')).filter((m) => m.payload.payoutId === c!.id)).toHaveLength(1);
+    expect(await mentioning(a!.id)).toEqual([]);
+
+    // The next sweep — two instances at once — reports A and B, once.
+    const [one, two] = await Promise.all([
+      retryPayouts(t.database.db, context(), { actor: 'system:retry-payouts' }),
+      retryPayouts(t.database.db, context(), { actor: 'system:retry-payouts' }),
+    ]);
+    expect([...one.alertedPayoutIds, ...two.alertedPayoutIds].sort()).toEqual([a!.id, b!.id].sort());
+    const [summary, ...more] = await mentioning(a!.id);
+    expect(more).toEqual([]);
+    expect(summary).toMatchObject({ recipient: 'admins', payload: { count: 2 } });
+    expect((summary!.payload.payouts as Array<{ payoutId: string }>).map((p) => p.payoutId).sort()).toEqual([a!.id, b!.id].sort());
+    expect(await mentioning(c!.id)).toEqual([]);
+    expect(await alertAutomaticTransfersFailed(t.database.db, context())).toEqual([]);
+    await f.expectBooksBalance();
+  });
+  // PGlite has one connection: a transaction held open here would stop the runs it waits for.
+  it.runIf(testDatabaseKind === 'postgres')('summaries are taken one at a time: two runs that saw different failures list each payout once', async () => {
+    const auto = await f.connectedCreator({ payoutMode: 'automatic' });
+    await f.readyPayments(auto.creatorId, [1000n, 2000n]);
+    await t.testSandbox!.control('POST', '/_sandbox/failures', {
+      method: 'POST',
+      path: '/v1/transfers',
+      error: { status: 400, type: 'invalid_request_error', code: 'balance_insufficient', message: 'Insufficient funds in Stripe account.' },
+      times: 2,
+    });
+    expect(await runAutomaticPayouts(t.database.db, context())).toMatchObject({ created: 2, retryScheduled: 2 });
+    const [a, b] = await f.payoutsOf(auto.creatorId);
+    const waitingForTheLock = (n: number) =>
+      waitFor(`${n} runs waiting for the summary lock`, async () => {
+        const { rows } = await t.database.db.execute<{ n: number }>(
+          sql`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`,
+        );
+        return rows[0]!.n === n;
+      });
+
+    await giveUp(a!.id, true);
+    // Another run is writing its summary: hold the lock.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const holder = t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('alert.automatic_transfers_failed'))`);
+      holding();
+      await released;
+    });
+    await held;
+    const runs: Array<Promise<string[]>> = [];
+    try {
+      runs.push(alertAutomaticTransfersFailed(t.database.db, context())); // has seen A
+      await waitingForTheLock(1);
+      await giveUp(b!.id, true);
+      runs.push(alertAutomaticTransfersFailed(t.database.db, context())); // has seen A and B
+      await waitingForTheLock(2);
+    } finally {
+      release();
+      await holder;
+    }
+    const [one, two] = await Promise.all(runs);
+
+    expect([...one!, ...two!].sort()).toEqual([a!.id, b!.id].sort());
+    expect(await mentioning(a!.id)).toHaveLength(1);
+    expect(await mentioning(b!.id)).toHaveLength(1);
     await f.expectBooksBalance();
   });
 });

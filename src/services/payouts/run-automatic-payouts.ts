@@ -1,12 +1,15 @@
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/database.js';
-import { creators, payments } from '../../db/schema/index.js';
+import { createHash } from 'node:crypto';
+import { and, asc, eq, gt, gte, sql, type SQL } from 'drizzle-orm';
+import type { Db, DbExecutor } from '../../db/database.js';
+import { creators, payments, payouts } from '../../db/schema/index.js';
 import { isAppError } from '../../domain/errors/index.js';
 import { creatorNetShare } from '../../domain/payments/refund-split.js';
 import { effectivePayoutMode } from '../../domain/payouts/payout-mode.js';
 import { balance, creatorAccount } from '../../ledger/index.js';
 import type { Actor, ServiceContext } from '../context.js';
+import { enqueueMessage } from '../outbox/enqueue-message.js';
 import { createPayout } from './create-payout.js';
+import { AUTOMATIC_TRANSFERS_FAILED_SUMMARY } from './payout-lifecycle.js';
 import { emptyPendingPayoutsRun, processPendingPayouts, type PendingPayoutsRun } from './process-pending-payouts.js';
 
 export const AUTOMATIC_PAYOUTS_ACTOR: Actor = 'system:automatic-payouts';
@@ -28,6 +31,8 @@ export interface AutomaticPayoutsResult extends PendingPayoutsRun {
   createdPayoutIds: string[];
   /** Candidates that another instance took first or that changed meanwhile, with why. */
   skipped: Array<{ paymentId: string; reason: AutomaticSkipReason }>;
+  /** Automatic payouts failed for good that this run reported to the admins (`alertAutomaticTransfersFailed`). */
+  alertedPayoutIds: string[];
 }
 
 /**
@@ -37,9 +42,10 @@ export interface AutomaticPayoutsResult extends PendingPayoutsRun {
  * payout — a payout of its own is made (origin `automatic`, PENDING), then every PENDING
  * automatic payout goes through the transfer saga. Failed transfers are retried by the
  * `retry-payouts` sweep (5, 10, 20 min); when retries are exhausted the payout fails, the money
- * is available again and the admins get `alert.payout_retries_exhausted` — and the payment is not
- * transferred automatically again (seed 004: "transfer fails 3x → admin alert, manual
- * intervention"); the creator can request it, like any available money.
+ * is available again and the admins get one `alert.automatic_transfers_failed` per sweep listing
+ * the automatic payouts that gave up (`alertAutomaticTransfersFailed`, which this run calls too) —
+ * and the payment is not transferred automatically again (seed 004: "transfer fails 3x → admin
+ * alert, manual intervention"); the creator can request it, like any available money.
  *
  * One transaction per payment, which locks the creator row first (the order `createPayout` and
  * the refund paths use) and then re-checks the payment under lock: two instances running at
@@ -52,7 +58,7 @@ export interface AutomaticPayoutsResult extends PendingPayoutsRun {
 export async function runAutomaticPayouts(db: Db, context: ServiceContext, options: RunAutomaticPayoutsOptions = {}): Promise<AutomaticPayoutsResult> {
   const actor = options.actor ?? AUTOMATIC_PAYOUTS_ACTOR;
   const enabled = context.config.payoutMode === 'automatic' || (await db.select({ id: creators.id }).from(creators).where(eq(creators.payoutMode, 'automatic')).limit(1)).length > 0;
-  const result: AutomaticPayoutsResult = { enabled, created: 0, createdPayoutIds: [], skipped: [], ...emptyPendingPayoutsRun() };
+  const result: AutomaticPayoutsResult = { enabled, created: 0, createdPayoutIds: [], skipped: [], alertedPayoutIds: [], ...emptyPendingPayoutsRun() };
 
   if (enabled) {
     const candidates = await db
@@ -86,7 +92,90 @@ export async function runAutomaticPayouts(db: Db, context: ServiceContext, optio
   }
 
   const processed = await processPendingPayouts(db, { origin: 'automatic', actor, limit: Math.max(options.limit ?? 500, result.created) }, context);
-  return { ...result, ...processed };
+  const alertedPayoutIds = await alertAutomaticTransfersFailed(db, context);
+  return { ...result, ...processed, alertedPayoutIds };
+}
+
+/**
+ * How far back `alertAutomaticTransfersFailed` looks. Far more than the minute between two
+ * retry sweeps, so a summary a crash prevented is sent by a later run; bounded, so the look-up
+ * reads the recent failures and summaries only.
+ */
+const SUMMARY_LOOKBACK_MS = 7 * 86_400_000;
+
+export interface AutomaticTransferFailure {
+  payoutId: string;
+  creatorId: string;
+  /** Minor units, as a string (like every outbox amount). */
+  amount: string;
+  currency: string;
+  failedAttempts: number;
+  code: string | null;
+  reason: string | null;
+}
+
+/**
+ * Seed 004's "transfer fails 3x → admin alert, manual intervention", one message per sweep:
+ * queue `alert.automatic_transfers_failed` to the admins listing every automatic payout whose
+ * retries were exhausted (`PAYOUT_MAX_RETRIES` + 1 failed attempts) and left to this summary —
+ * those a sweep failed with `exhaustionSummarised`, marked by the `adminAlert` of their FAILED
+ * audit event — and not listed in an earlier summary. Returns their ids (none: nothing queued).
+ *
+ * Run at the end of the sweeps that give automatic transfers up (`retryPayouts`,
+ * `runAutomaticPayouts`), after each payout's failure has committed. It reads only committed
+ * state, so a summary that a crash prevented goes out with the next run's; summaries are taken
+ * one at a time (an advisory lock), so two instances never list a payout twice; and the dedupe
+ * key is the hash of the payout ids listed. An automatic payout exhausted by a webhook (one
+ * failure, not a sweep's) keeps its own `alert.payout_retries_exhausted` and is not listed here.
+ */
+export async function alertAutomaticTransfersFailed(db: Db, context: Pick<ServiceContext, 'clock'>): Promise<string[]> {
+  const now = context.clock.now();
+  const since = new Date(now.getTime() - SUMMARY_LOOKBACK_MS);
+  const unreported = (executor: DbExecutor) =>
+    executor
+      .select({
+        payoutId: payouts.id,
+        creatorId: payouts.creatorId,
+        amount: payouts.amount,
+        currency: payouts.currency,
+        failedAttempts: payouts.failedAttempts,
+        code: payouts.lastErrorCode,
+        reason: payouts.failureReason,
+      })
+      .from(payouts)
+      .where(
+        and(
+          eq(payouts.status, 'FAILED'),
+          eq(payouts.origin, 'automatic'),
+          gte(payouts.failedAt, since),
+          sql`exists (select 1 from audit_events a
+                      where a.subject_type = 'payout' and a.subject_id = ${payouts.id} and a.action = 'payout.failed'
+                        and a.metadata @> ${JSON.stringify({ adminAlert: AUTOMATIC_TRANSFERS_FAILED_SUMMARY })}::jsonb)`,
+          sql`not exists (select 1 from outbox_messages m
+                          where m.topic = 'alert.automatic_transfers_failed' and m.parent_id is null and m.created_at >= ${since.toISOString()}::timestamptz
+                            and m.payload -> 'payouts' @> jsonb_build_array(jsonb_build_object('payoutId', ${payouts.id})))`,
+        ),
+      )
+      .orderBy(asc(payouts.failedAt), asc(payouts.id));
+
+  // Most runs have nothing to report: one read, no transaction.
+  if ((await unreported(db)).length === 0) return [];
+  return db.transaction(async (tx) => {
+    // One summary at a time: a concurrent run waits here, then sees this one's message and skips its payouts.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('alert.automatic_transfers_failed'))`);
+    const rows = await unreported(tx);
+    if (rows.length === 0) return [];
+    const failures: AutomaticTransferFailure[] = rows.map((r) => ({ ...r, amount: String(r.amount) }));
+    const ids = failures.map((f) => f.payoutId).sort();
+    await enqueueMessage(tx, {
+      topic: 'alert.automatic_transfers_failed',
+      recipient: 'admins',
+      payload: { count: failures.length, payouts: failures },
+      dedupeKey: `alert.automatic_transfers_failed:${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`,
+      at: now,
+    });
+    return failures.map((f) => f.payoutId);
+  });
 }
 
 /**

@@ -206,7 +206,7 @@ describe('the dashboards before they are built', () => {
 });
 
 describe('the embed page and the logs', () => {
-  it('never writes the user token of /embed?token=… to a log, while other pages are logged', async () => {
+  it('never writes the user token of /embed?token=… nor the unsubscribe token of /unsubscribe?token=… to a log, while other pages are logged', async () => {
     const lines: string[] = [];
     const destination = { write: (line: string) => void lines.push(line) };
     const database = await createTestDatabase();
@@ -215,9 +215,14 @@ describe('the embed page and the logs', () => {
     try {
       const embed = await app.inject({ url: '/embed?token=eyJ.secret-user-token.sig', headers: { accept: 'text/html' } });
       expect(embed.statusCode).toBe(200);
+      const unsubscribe = await app.inject({ url: '/unsubscribe?token=secret-unsubscribe-token.sig', headers: { accept: 'text/html' } });
+      expect(unsubscribe.statusCode).toBe(200);
+      const oneClick = await app.inject({ method: 'POST', url: '/api/notifications/unsubscribe?token=secret-unsubscribe-token.sig' });
+      expect(oneClick.statusCode).toBe(400);
       const login = await app.inject({ url: '/login?next=%2Fdashboard', headers: { accept: 'text/html' } });
       expect(login.statusCode).toBe(200);
       expect(lines.join('\n')).not.toContain('secret-user-token');
+      expect(lines.join('\n')).not.toContain('secret-unsubscribe-token');
       expect(lines.some((line) => line.includes('/login?next='))).toBe(true);
     } finally {
       await app.close();

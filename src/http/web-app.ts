@@ -17,7 +17,7 @@ export const defaultWebRoot = fileURLToPath(new URL('../../dist/web', import.met
  * app draws the page. Any other unknown path stays the API's JSON 404, so a mistyped `/api/…` never
  * gets an HTML page with a 200.
  */
-export const clientRoutes = ['/', '/login', '/embed', '/dashboard', '/dashboard/*', '/creator/onboarding/*', '/demo', '/demo/*'] as const;
+export const clientRoutes = ['/', '/login', '/embed', '/unsubscribe', '/dashboard', '/dashboard/*', '/creator/onboarding/*', '/demo', '/demo/*'] as const;
 
 /** Vite names every file in assets/ by a hash of its content: a new build means new names. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -103,9 +103,9 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
       if (!existsSync(indexFile)) return webAppNotBuilt(request, reply, root);
       return reply.sendFile('index.html');
     };
-    // `/embed?token=…` carries a user token in its address: its request lines are not logged (only
+    // `/embed?token=…` (a user token) and `/unsubscribe?token=…` carry a credential in their address: their request lines are not logged (only
     // warnings and errors are), so the token never reaches a log. The page drops it from the URL at once.
-    for (const url of clientRoutes) pages.get(url, { schema: { hide: true }, ...(url === '/embed' && { logLevel: 'warn' }) }, serveIndex);
+    for (const url of clientRoutes) pages.get(url, { schema: { hide: true }, ...((url === '/embed' || url === '/unsubscribe') && { logLevel: 'warn' }) }, serveIndex);
   });
 }
 

@@ -17,8 +17,8 @@ prefetchMe(queryClient);
 
 type Role = 'ADMIN' | 'CREATOR';
 
-/** Signed-in pages of one role: nobody signed in → login (saying so when the session expired); another role → their home. */
-function SignedIn({ role }: { role: Role }) {
+/** Signed-in pages of the given roles: nobody signed in → login (saying so when the session expired); another role → their home. */
+function SignedIn({ roles }: { roles: readonly Role[] }) {
   const me = useMe();
   const location = useLocation();
   const { i18n } = useTranslation();
@@ -37,7 +37,7 @@ function SignedIn({ role }: { role: Role }) {
           return <Navigate to={`/login?next=${next}${hadSession() ? '&reason=expired' : ''}`} replace />;
         }
         const actual = data.principal.role === 'ADMIN' ? 'ADMIN' : 'CREATOR';
-        if (actual !== role) return <Navigate to={homePathFor(data)} replace />;
+        if (!roles.includes(actual)) return <Navigate to={homePathFor(data)} replace />;
         return <AppShell me={data} />;
       }}
     </QueryState>
@@ -58,8 +58,13 @@ const router = createBrowserRouter([
   { path: '/', element: <Home /> },
   { path: '/login', element: <LoginPage /> },
   { path: '/embed', element: <EmbedPage /> },
+  { path: '/unsubscribe', lazy: page(() => import('./pages/unsubscribe-page')) },
   {
-    element: <SignedIn role="CREATOR" />,
+    element: <SignedIn roles={['CREATOR', 'ADMIN']} />,
+    children: [{ path: '/dashboard/notifications', lazy: page(() => import('./pages/notifications-page')) }],
+  },
+  {
+    element: <SignedIn roles={['CREATOR']} />,
     children: [
       { path: '/dashboard/creator/payouts', lazy: page(() => import('./pages/creator/payouts-page')) },
       { path: '/dashboard/creator/payouts/:payoutId', lazy: page(() => import('./pages/creator/payout-statement-page')) },
@@ -68,11 +73,12 @@ const router = createBrowserRouter([
     ],
   },
   {
-    element: <SignedIn role="ADMIN" />,
+    element: <SignedIn roles={['ADMIN']} />,
     children: [
       { path: '/dashboard/admin/payouts', lazy: page(() => import('./pages/admin/payouts-page')) },
       { path: '/dashboard/admin/approvals', lazy: page(() => import('./pages/admin/approvals-page')) },
       { path: '/dashboard/admin/creators', lazy: page(() => import('./pages/admin/creators-page')) },
+      { path: '/dashboard/admin/mailbox', lazy: page(() => import('./pages/admin/mailbox-page')) },
     ],
   },
   { path: '*', element: <NotFoundPage /> },

@@ -6,6 +6,7 @@ import { onUnauthenticated } from '../api/client';
 import { useLogout, useSaveLocale, type Me } from '../api/session';
 import { cn } from '../lib/cn';
 import { LocaleSwitcher } from './locale-switcher';
+import { NotificationsLink } from './notifications/notifications-link';
 import { Button } from './ui/button';
 
 const NAV: Record<'ADMIN' | 'CREATOR', { to: string; label: string }[]> = {
@@ -14,10 +15,11 @@ const NAV: Record<'ADMIN' | 'CREATOR', { to: string; label: string }[]> = {
     { to: '/dashboard/admin/payouts', label: 'nav.payouts' },
     { to: '/dashboard/admin/approvals', label: 'nav.approvals' },
     { to: '/dashboard/admin/creators', label: 'nav.creators' },
+    { to: '/dashboard/admin/mailbox', label: 'nav.mailbox' },
   ],
 };
 
-/** The frame of every signed-in page: skip link, navigation for the role, language, who is signed in, logout. */
+/** The frame of every signed-in page: skip link, navigation for the role, notifications (unread count), language, who is signed in, logout. */
 export function AppShell({ me }: { me: Me }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -56,6 +58,7 @@ export function AppShell({ me }: { me: Me }) {
             ))}
           </nav>
           <div className="ml-auto flex flex-wrap items-center gap-3">
+            <NotificationsLink unread={me.unreadNotifications ?? 0} />
             <LocaleSwitcher onChange={(locale) => saveLocale.mutate(locale)} />
             <span className="text-sm text-slate-700">{t('signedInAs', { name: me.user?.name ?? me.principal.actor })}</span>
             <Button

@@ -4,17 +4,19 @@ import adminEn from './en/admin.json';
 import commonEn from './en/common.json';
 import creatorEn from './en/creator.json';
 import errorsEn from './en/errors.json';
+import notificationsEn from './en/notifications.json';
 import adminFr from './fr/admin.json';
 import commonFr from './fr/common.json';
 import creatorFr from './fr/creator.json';
 import errorsFr from './fr/errors.json';
+import notificationsFr from './fr/notifications.json';
 
 export const SUPPORTED_LOCALES = ['en', 'fr'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
 export const resources = {
-  en: { common: commonEn, errors: errorsEn, creator: creatorEn, admin: adminEn },
-  fr: { common: commonFr, errors: errorsFr, creator: creatorFr, admin: adminFr },
+  en: { common: commonEn, errors: errorsEn, creator: creatorEn, admin: adminEn, notifications: notificationsEn },
+  fr: { common: commonFr, errors: errorsFr, creator: creatorFr, admin: adminFr, notifications: notificationsFr },
 } as const;
 
 const STORAGE_KEY = 'payouts.locale';
@@ -42,7 +44,7 @@ void i18next.use(initReactI18next).init({
   resources,
   lng: initialLocale(),
   fallbackLng: 'en',
-  ns: ['common', 'errors', 'creator', 'admin'],
+  ns: ['common', 'errors', 'creator', 'admin', 'notifications'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   returnNull: false,

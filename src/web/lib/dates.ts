@@ -40,3 +40,25 @@ export function formatDuration(totalSeconds: number, locale: string, options: { 
   }
   return new Intl.ListFormat(locale, { style: 'long', type: 'unit' }).format(parts.slice(0, options.precision ?? parts.length));
 }
+
+const RELATIVE_UNITS = [
+  ['year', 31_536_000],
+  ['month', 2_592_000],
+  ['week', 604_800],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+] as const;
+
+/**
+ * How long ago (or how far ahead) `value` is from `now`, in the largest whole unit: "3 hours ago",
+ * "yesterday" (en) / "il y a 3 heures", "hier" (fr). Under a minute either way is "now".
+ */
+export function formatRelativeTime(value: string | Date, locale: string, now: Date = new Date()): string {
+  const seconds = Math.round(((typeof value === 'string' ? new Date(value) : value).getTime() - now.getTime()) / 1_000);
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
+  }
+  return format.format(0, 'second');
+}

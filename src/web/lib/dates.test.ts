@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { formatRelativeTime } from './dates';
+
+const now = new Date('2026-03-10T12:00:00Z');
+
+describe('formatRelativeTime', () => {
+  it('says how long ago in the largest whole unit, in the user locale', () => {
+    expect(formatRelativeTime('2026-03-10T09:00:00Z', 'en', now)).toBe('3 hours ago');
+    expect(formatRelativeTime('2026-03-10T09:00:00Z', 'fr', now)).toBe('il y a 3 heures');
+    expect(formatRelativeTime('2026-03-09T11:00:00Z', 'en', now)).toBe('yesterday');
+    expect(formatRelativeTime('2026-03-08T12:00:00Z', 'fr', now)).toBe('avant-hier');
+    expect(formatRelativeTime('2026-02-20T12:00:00Z', 'en', now)).toBe('2 weeks ago');
+  });
+
+  it('calls anything within a minute "now", either way (clocks differ a little)', () => {
+    expect(formatRelativeTime('2026-03-10T11:59:30Z', 'en', now)).toBe('now');
+    expect(formatRelativeTime('2026-03-10T12:00:20Z', 'fr', now)).toBe('maintenant');
+    expect(formatRelativeTime('2026-03-10T12:05:00Z', 'en', now)).toBe('in 5 minutes');
+  });
+});

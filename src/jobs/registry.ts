@@ -3,13 +3,14 @@ import { automaticPayoutsJob } from './automatic-payouts.js';
 import { deliverNotificationsJob } from './deliver-notifications.js';
 import type { JobDefinition } from './job.js';
 import { reconcilePayoutsJob } from './reconcile-payouts.js';
+import { refreshCreatorAccountsJob } from './refresh-creator-accounts.js';
 import { releaseHoldsJob } from './release-holds.js';
 import { retryPayoutsJob } from './retry-payouts.js';
 import { scheduledPayoutsJob } from './scheduled-payouts.js';
 import { cleanupWebhooksJob, retryWebhooksJob } from './webhook-jobs.js';
 
 /** Every scheduled sweep of DESIGN.md §7 that exists so far. */
-export const jobs: readonly JobDefinition[] = [releaseHoldsJob, retryWebhooksJob, cleanupWebhooksJob, retryPayoutsJob, reconcilePayoutsJob, automaticPayoutsJob, scheduledPayoutsJob, deliverNotificationsJob];
+export const jobs: readonly JobDefinition[] = [releaseHoldsJob, retryWebhooksJob, cleanupWebhooksJob, retryPayoutsJob, reconcilePayoutsJob, automaticPayoutsJob, scheduledPayoutsJob, deliverNotificationsJob, refreshCreatorAccountsJob];
 
 export function findJob(name: string): JobDefinition {
   const job = jobs.find((j) => j.name === name);

@@ -72,12 +72,12 @@ export async function creatorPayoutRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { database, config, clock } = app.deps;
+      const { database, config, clock, stripe } = app.deps;
       const principal = request.principal!;
       const { payout, message } = await requestPayout(
         database.db,
         { creatorId: principal.creatorId!, amount: request.body.amount, currency: request.body.currency, actor: principal.actor },
-        { config, clock },
+        { config, clock, stripe },
       );
       return reply.code(201).send({ success: true, message, payout: { id: payout.id, amount: minorUnits(payout.amount), currency: payout.currency, status: payout.status } });
     },

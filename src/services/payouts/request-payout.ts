@@ -15,6 +15,7 @@ import {
 } from '../../domain/payouts/messages.js';
 import { balance, creatorAccount } from '../../ledger/index.js';
 import type { Actor, ServiceContext } from '../context.js';
+import { refreshAccountStatus } from '../creators/refresh-account-status.js';
 import { enqueueMessage } from '../outbox/enqueue-message.js';
 import { createPayout, type CreatedPayout } from './create-payout.js';
 import { creatorRecipient } from './payout-lifecycle.js';
@@ -68,7 +69,14 @@ interface BlockedAttempt {
  * const { payout, message } = await requestPayout(db, { creatorId, amount: 12600n, actor: 'user:usr_1' }, context);
  * // payout.status 'PENDING'; message 'Demande de paiement de 126,00 € créée avec succès' for a French creator
  */
-export async function requestPayout(db: Db, input: RequestPayoutInput, context: Pick<ServiceContext, 'config' | 'clock'>): Promise<RequestedPayout> {
+export async function requestPayout(
+  db: Db,
+  input: RequestPayoutInput,
+  context: Pick<ServiceContext, 'config' | 'clock'> & Partial<Pick<ServiceContext, 'stripe'>>,
+): Promise<RequestedPayout> {
+  // Before refusing because payouts are disabled, ask Stripe (issue 14 §5): a creator linked by
+  // `users create --stripe-account` may never get the `account.updated` that would enable them.
+  if (context.stripe) await refreshIfPayoutsDisabled(db, input, { stripe: context.stripe, clock: context.clock });
   let blocked: BlockedAttempt | undefined;
   try {
     return await db.transaction(async (tx) => {
@@ -248,4 +256,14 @@ async function recordBlockedAttempt(db: Db, attempt: BlockedAttempt, now: Date):
     limitMetadata: { ...attempt.result.metadata },
     createdAt: now,
   });
+}
+
+async function refreshIfPayoutsDisabled(db: Db, input: RequestPayoutInput, context: Pick<ServiceContext, 'stripe' | 'clock'>): Promise<void> {
+  const [creator] = await db.select({ stripeAccountId: creators.stripeAccountId, payoutsEnabled: creators.payoutsEnabled }).from(creators).where(eq(creators.id, input.creatorId));
+  if (!creator?.stripeAccountId || creator.payoutsEnabled) return;
+  try {
+    await refreshAccountStatus(db, { creatorId: input.creatorId, actor: input.actor }, context);
+  } catch {
+    // Stripe unreachable: the stored status stands, and the request is refused as before.
+  }
 }

@@ -20,6 +20,7 @@ const commandModules: Readonly<Record<string, () => Promise<RegisterCommand>>> =
   jobs: async () => (await import('./commands/jobs.js')).registerJobsCommand,
   export: async () => (await import('./commands/export.js')).registerExportCommand,
   sandbox: async () => (await import('./commands/sandbox.js')).registerSandboxCommand,
+  stripe: async () => (await import('./commands/stripe.js')).registerStripeCommand,
 };
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -45,11 +45,21 @@ export class StripeGateway {
 
   /** Register a webhook endpoint receiving every event; returns its signing secret. */
   async createWebhookEndpoint(input: { url: string; connect: boolean }): Promise<string> {
+    return (await this.createWebhookEndpointWithEvents({ ...input, events: ['*'] })).secret;
+  }
+
+  /** A webhook endpoint for these events; its signing secret is only ever returned here. */
+  async createWebhookEndpointWithEvents(input: { url: string; connect: boolean; events: string[]; description?: string }): Promise<{ id: string; secret: string; enabledEvents: string[] }> {
     const endpoint = await this.policy.run('webhookEndpoints.create', () =>
-      this.stripe.webhookEndpoints.create({ url: input.url, enabled_events: ['*'], connect: input.connect }),
+      this.stripe.webhookEndpoints.create({
+        url: input.url,
+        enabled_events: input.events as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
+        connect: input.connect,
+        ...(input.description && { description: input.description }),
+      }),
     );
     if (!endpoint.secret) throw new Error('Stripe returned a webhook endpoint without its secret');
-    return endpoint.secret;
+    return { id: endpoint.id, secret: endpoint.secret, enabledEvents: endpoint.enabled_events };
   }
 
   /** Verify a webhook's signature on its raw body against every configured secret. */

@@ -1,7 +1,7 @@
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPayouts } from '../../../test/cli.js';
 import { SANDBOX_SECRET_KEY } from '../../http/app.js';
+import { StripeGateway } from '../../providers/stripe/index.js';
 import { startTestSandbox, type TestSandbox } from '../../sandbox/testing/test-sandbox.js';
 import { webhookEventHandlers } from '../../services/webhooks/handlers/index.js';
 import { connectWebhookEvents, platformWebhookEvents } from './stripe.js';
@@ -29,7 +29,7 @@ describe('payouts stripe setup-webhooks', () => {
     expect(lines).toEqual([expect.stringMatching(/^STRIPE_WEBHOOK_SECRET=whsec_\w+$/), expect.stringMatching(/^STRIPE_WEBHOOK_SECRET_PAYOUTS=whsec_\w+$/)]);
     expect(lines[0]!.split('=')[1]).not.toBe(lines[1]!.split('=')[1]);
 
-    const stripe = new Stripe(SANDBOX_SECRET_KEY, sandbox.clientOptions);
+    const { stripe } = new StripeGateway({ secretKey: SANDBOX_SECRET_KEY, apiBase: sandbox.sandbox.url, webhookSecrets: [] });
     const endpoints = (await stripe.webhookEndpoints.list({ limit: 100 })).data;
     const platform = endpoints.find((e) => e.url === 'https://payouts.example.com/api/webhooks/stripe');
     const connect = endpoints.find((e) => e.url === 'https://payouts.example.com/api/webhooks/stripe-payouts');

@@ -163,6 +163,8 @@ const envSchema = z.object({
   USER_TOKEN_TTL_SECONDS: integer(900, 60, 86_400),
   /** Life of a login session (the cookie). */
   SESSION_TTL_HOURS: integer(24, 1, 720),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: secret(16),
   SMTP_URL: url(/^smtps?:$/, 'smtp(s)://'),
   /** The From of every email; unset: `Payouts <payouts@APP_URL's host>`. */
   MAIL_FROM: optionalString,
@@ -277,6 +279,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
     /** Unset outside production: the server makes an ephemeral one at start-up (sessions and tokens then die with it). */
     sessionSecret: env.SESSION_SECRET,
     auth: { userTokenTtlSeconds: env.USER_TOKEN_TTL_SECONDS, sessionTtlSeconds: env.SESSION_TTL_HOURS * 3600 },
+    metricsToken: env.METRICS_TOKEN,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? `Payouts <payouts@${new URL(env.APP_URL ?? `http://localhost:${env.PORT}`).hostname}>`,
     adminAlertEmails: env.ADMIN_ALERT_EMAILS,

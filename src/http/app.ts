@@ -16,6 +16,7 @@ import { registerApiDocs } from './api-docs.js';
 import { registerAuth } from './auth/index.js';
 import { registerErrorHandling, replyToFrameworkError } from './error-handler.js';
 import { createLogger } from './logger.js';
+import { registerBusinessMetrics } from './business-metrics.js';
 import { createHttpMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { adminApiKeyRoutes } from './routes/admin-api-keys.js';
@@ -132,7 +133,8 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(authEmbedRoutes);
   await app.register(healthRoutes);
   await app.register(readinessRoutes, { database });
-  await app.register(metricsRoutes, { registry: metrics.registry });
+  registerBusinessMetrics(metrics.registry, database);
+  await app.register(metricsRoutes, { registry: metrics.registry, token: config.metricsToken });
   await app.register(creatorRoutes);
   await app.register(stripeWebhookRoutes);
   await app.register(adminWebhookRoutes);

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import { testDatabaseKind } from '../../test/database.js';
+import { createPrincipals, type TestPrincipals } from '../../test/principals.js';
+import { recordPayment } from '../services/payments/record-payment.js';
+
+/** Issue 14 §7: business metrics from the database on /metrics, and METRICS_TOKEN. */
+let t: TestApp;
+let who: TestPrincipals;
+const TOKEN = 'metrics-token-0123456789';
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { METRICS_TOKEN: TOKEN } });
+  who = await createPrincipals(t);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const scrape = () => t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+const value = (body: string, series: string) => {
+  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
+
+describe(`business metrics on ${testDatabaseKind}`, () => {
+  it('needs METRICS_TOKEN when it is set, compared whole', async () => {
+    expect((await t.app.inject({ url: '/metrics' })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}x` } })).statusCode).toBe(401);
+    // An admin API key is not the metrics token.
+    expect((await t.app.inject({ url: '/metrics', headers: who.headers.admin })).statusCode).toBe(401);
+    expect((await scrape()).statusCode).toBe(200);
+  });
+
+  it('reports what creators are owed and the outbox backlog, and follows the money', async () => {
+    const before = (await scrape()).body;
+    const held = value(before, 'payouts_creator_obligations_minor{bucket="held",currency="eur"}') ?? 0;
+    const backlog = value(before, 'payouts_outbox_backlog{status="pending"}') ?? 0;
+    await t.database.db.transaction((tx) =>
+      recordPayment(tx, { creatorId: who.creator.creatorId, externalId: `pi_metrics_${Date.now()}`, amount: 10_000n, currency: 'eur', paidAt: t.clock.now(), actor: 'test' }, t),
+    );
+    const after = (await scrape()).body;
+    // 10 % fee: the creator's 90.00 is held; its payment.received waits in the outbox (no worker here).
+    expect(value(after, 'payouts_creator_obligations_minor{bucket="held",currency="eur"}')).toBe(held + 9_000);
+    expect(value(after, 'payouts_outbox_backlog{status="pending"}')).toBe(backlog + 1);
+    expect(value(after, 'payouts_outbox_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(0);
+    expect(after).toContain('# TYPE payouts_payouts gauge');
+    expect(after).toContain('# TYPE payouts_webhook_events gauge');
+  });
+});

@@ -1,0 +1,78 @@
+import { sql } from 'drizzle-orm';
+import { Gauge, type Registry } from 'prom-client';
+import type { Database } from '../db/database.js';
+
+/**
+ * Business metrics read from the database at scrape time (issue 14 §7), so every instance reports
+ * the same truth and nothing is lost on restart. Each is one cheap query: an index or a small
+ * grouped table. docs/operations.md has the PromQL that watches them.
+ */
+export function registerBusinessMetrics(registry: Registry, database: Database): void {
+  const db = database.db;
+  const rows = async <T>(query: ReturnType<typeof sql>) => (await db.execute(query)).rows as T[];
+
+  new Gauge({
+    name: 'payouts_payouts',
+    help: 'Payouts by status (PENDING_APPROVAL, PENDING, PROCESSING, PAID, FAILED, CANCELLED)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await rows<{ status: string; n: string }>(sql`select status, count(*) as n from payouts group by status`)) this.set({ status: r.status }, Number(r.n));
+    },
+  });
+
+  new Gauge({
+    name: 'payouts_outbox_backlog',
+    help: 'Outbox messages waiting for delivery (pending), and given up (failed)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const [pending] = await rows<{ n: string }>(sql`select count(*) as n from outbox_messages where status = 'pending'`);
+      const [failed] = await rows<{ n: string }>(sql`select count(*) as n from outbox_messages where status = 'failed'`);
+      this.set({ status: 'pending' }, Number(pending?.n ?? 0));
+      this.set({ status: 'failed' }, Number(failed?.n ?? 0));
+    },
+  });
+
+  new Gauge({
+    name: 'payouts_outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest outbox message still waiting for delivery (0: none waiting)',
+    registers: [registry],
+    async collect() {
+      const [row] = await rows<{ age: string | null }>(sql`select extract(epoch from (now() - min(created_at))) as age from outbox_messages where status = 'pending'`);
+      this.set(row?.age === null || row?.age === undefined ? 0 : Math.max(0, Number(row.age)));
+    },
+  });
+
+  new Gauge({
+    name: 'payouts_webhook_events',
+    help: 'Stripe events stored, by processing status (failed ones are retried, then alerted)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await rows<{ status: string; n: string }>(sql`select status, count(*) as n from webhook_events where status in ('processing', 'failed') group by status`)) {
+        this.set({ status: r.status }, Number(r.n));
+      }
+    },
+  });
+
+  new Gauge({
+    name: 'payouts_creator_obligations_minor',
+    help: 'What the platform owes creators, from the ledger, by bucket (held, available, reserved) and currency, in minor units',
+    labelNames: ['bucket', 'currency'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      // Account codes are `creator:<id>:<kind>:<currency>` (src/ledger/accounts.ts).
+      const found = await rows<{ bucket: string; currency: string; amount: string }>(sql`
+        select split_part(account_code, ':', 3) as bucket, split_part(account_code, ':', 4) as currency, sum(balance) as amount
+        from ledger_balances
+        where account_code like 'creator:%' and split_part(account_code, ':', 3) in ('held', 'available', 'reserved')
+        group by 1, 2`);
+      for (const r of found) this.set({ bucket: r.bucket, currency: r.currency }, Number(r.amount));
+    },
+  });
+}

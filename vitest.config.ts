@@ -17,6 +17,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'service',
+          // Test files of one worker share its module graph instead of importing everything again:
+          // importing was a third of the suite's time (measured: import 112–150 s of worker time →
+          // 12 s; the PGlite suite 326 s → 218 s). Files keep their own state — each makes its own
+          // app, database and sandbox — and nothing mocks modules (no vi.mock in the tree).
+          isolate: false,
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...browserTests],
           globalSetup: ['test/global-setup.ts'],

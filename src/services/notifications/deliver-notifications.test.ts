@@ -406,6 +406,7 @@ describe(`notification delivery on ${testDatabaseKind}`, () => {
     const { mailboxTransport } = await import('../../providers/email/index.js');
     const mailbox = mailboxTransport(t.database.db, t.clock, 'Payouts <payouts@payouts.example.com>');
     const first = await queue('payout.rejected', `user:${frenchCreator.userId}`, { ...samplePayload('payout.rejected'), reason: 'Pièces justificatives manquantes' });
+    await deliverAll({}, mailbox);
     const second = await queue('payment.received', `user:${frenchCreator.userId}`, samplePayload('payment.received'));
     await deliverAll({}, mailbox);
     // A re-send after a crash keeps one copy.

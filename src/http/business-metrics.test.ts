@@ -46,5 +46,6 @@ describe(`business metrics on ${testDatabaseKind}`, () => {
     expect(value(after, 'payouts_outbox_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(0);
     expect(after).toContain('# TYPE payouts_payouts gauge');
     expect(after).toContain('# TYPE payouts_webhook_events gauge');
+    expect(after).toContain('# TYPE payouts_alerts_open gauge');
   });
 });

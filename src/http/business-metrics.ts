@@ -60,6 +60,20 @@ export function registerBusinessMetrics(registry: Registry, database: Database):
   });
 
   new Gauge({
+    name: 'payouts_alerts_open',
+    help: 'Alerts not resolved (OPEN or ACKNOWLEDGED), by type and severity (docs/alerts.md)',
+    labelNames: ['type', 'severity', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const found = await rows<{ type: string; severity: string; status: string; n: string }>(
+        sql`select type, severity, status, count(*) as n from alerts where status <> 'RESOLVED' group by type, severity, status`,
+      );
+      for (const r of found) this.set({ type: r.type, severity: r.severity, status: r.status }, Number(r.n));
+    },
+  });
+
+  new Gauge({
     name: 'payouts_creator_obligations_minor',
     help: 'What the platform owes creators, from the ledger, by bucket (held, available, reserved) and currency, in minor units',
     labelNames: ['bucket', 'currency'] as const,

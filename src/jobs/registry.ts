@@ -2,6 +2,7 @@ import { AppError } from '../domain/errors/index.js';
 import { automaticPayoutsJob } from './automatic-payouts.js';
 import { deliverNotificationsJob } from './deliver-notifications.js';
 import type { JobDefinition } from './job.js';
+import { monitorPayoutsJob } from './monitor-payouts.js';
 import { reconcilePayoutsJob } from './reconcile-payouts.js';
 import { refreshCreatorAccountsJob } from './refresh-creator-accounts.js';
 import { releaseHoldsJob } from './release-holds.js';
@@ -10,7 +11,7 @@ import { scheduledPayoutsJob } from './scheduled-payouts.js';
 import { cleanupWebhooksJob, retryWebhooksJob } from './webhook-jobs.js';
 
 /** Every scheduled sweep of DESIGN.md §7 that exists so far. */
-export const jobs: readonly JobDefinition[] = [releaseHoldsJob, retryWebhooksJob, cleanupWebhooksJob, retryPayoutsJob, reconcilePayoutsJob, automaticPayoutsJob, scheduledPayoutsJob, deliverNotificationsJob, refreshCreatorAccountsJob];
+export const jobs: readonly JobDefinition[] = [releaseHoldsJob, retryWebhooksJob, cleanupWebhooksJob, retryPayoutsJob, reconcilePayoutsJob, automaticPayoutsJob, scheduledPayoutsJob, deliverNotificationsJob, refreshCreatorAccountsJob, monitorPayoutsJob];
 
 export function findJob(name: string): JobDefinition {
   const job = jobs.find((j) => j.name === name);

@@ -59,6 +59,12 @@ export const topics = {
   'alert.payout_unexpected_transfer': { category: 'alerts', audience: 'admins', severity: 'critical' },
   'alert.payout_transfer_partially_reversed': { category: 'alerts', audience: 'admins', severity: 'warning' },
   'alert.webhook_retries_exhausted': { category: 'alerts', audience: 'admins', severity: 'warning' },
+  // Raised by the payout monitor (docs/alerts.md), and the summary of a run that found too many at once.
+  'alert.payout_review_overdue': { category: 'alerts', audience: 'admins', severity: 'warning' },
+  'alert.payout_bank_payout_overdue': { category: 'alerts', audience: 'admins', severity: 'warning' },
+  'alert.payout_failure_rate': { category: 'alerts', audience: 'admins', severity: 'critical' },
+  'alert.webhook_events_failing': { category: 'alerts', audience: 'admins', severity: 'warning' },
+  'alert.alerts_summarised': { category: 'alerts', audience: 'admins', severity: 'warning' },
 } as const satisfies Record<string, TopicSpec>;
 
 export type Topic = keyof typeof topics;

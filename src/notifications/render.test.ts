@@ -111,7 +111,51 @@ const fixtures: Record<Topic, Record<string, unknown>> = {
     amountReversed: 4000,
   },
   'alert.webhook_retries_exhausted': { eventId: 'evt_3Wh', type: 'payout.failed', attempts: 8, error: 'PAYOUT_NOT_FOUND: no payout for bank payout po_1BankX' },
+  'alert.payout_review_overdue': {
+    payoutId: 'po_7K2',
+    creatorId: 'cr_8f2a',
+    amount: '600000',
+    currency: 'eur',
+    requestedAt: '2026-03-04T09:15:00.000Z',
+    approvalReason: 'Amount €6,000.00 exceeds €5,000.00',
+    thresholdHours: 24,
+    alertId: '12',
+  },
+  'alert.payout_bank_payout_overdue': {
+    payoutId: 'po_7K2',
+    creatorId: 'cr_8f2a',
+    amount: '12600',
+    currency: 'eur',
+    transferId: 'tr_1PaZ',
+    bankPayoutId: 'po_1BankX',
+    transferredAt: '2026-03-01T10:00:00.000Z',
+    expectedArrivalAt: '2026-03-03T10:00:00.000Z',
+    alertId: '13',
+  },
+  'alert.payout_failure_rate': {
+    failed: 3,
+    finished: 24,
+    thresholdPercent: 5,
+    windowHours: 24,
+    reasons: [
+      { code: 'account_closed', count: 2 },
+      { code: null, count: 1 },
+    ],
+    alertId: '14',
+  },
+  'alert.webhook_events_failing': { count: 4, exhausted: 1, oldestReceivedAt: '2026-03-05T08:00:00.000Z', types: [{ type: 'payout.failed', count: 3 }, { type: 'transfer.reversed', count: 1 }], alertId: '15' },
+  'alert.alerts_summarised': {
+    source: 'Payout monitor',
+    count: 140,
+    types: [
+      { type: 'payout_review_overdue', count: 12 },
+      { type: 'payout_stale', count: 128 },
+    ],
+    sample: [{ type: 'payout_stale', subject: 'Payout po_7K2 (€126.00) approved 3 h ago and not sent', fingerprint: 'payout_stale:po_7K2' }],
+    alertId: '16',
+  },
 };
+
 
 /** Where each fixture's amount is (minor units and currency), to find it formatted in the message; none for topics without one. */
 function fixtureAmount(topic: Topic): { amountMinor: bigint; currency: string } | null {
@@ -269,6 +313,26 @@ describe('renderMessage', () => {
     const one = await renderMessage('alert.automatic_transfers_failed', { count: 1, payouts: (fixtures['alert.automatic_transfers_failed'].payouts as unknown[]).slice(0, 1) }, contextFor('alert.automatic_transfers_failed', 'en'));
     expect(one.subject).toBe('[CRITICAL] 1 automatic transfer failed and needs manual action');
   });
+
+  it('the payout monitor’s alerts: the failure rate as a percentage with its reasons, an approved payout not sent told apart from one stuck in processing', async () => {
+    const en = await renderMessage('alert.payout_failure_rate', fixtures['alert.payout_failure_rate'], contextFor('alert.payout_failure_rate', 'en'));
+    expect(en.subject).toBe('[CRITICAL] Payout failure rate 12.5% (threshold 5%)');
+    expect(en.body).toBe('3 of the 24 payouts that finished in the last 24 hours failed (12.5%). Look for a common cause before more fail.');
+    for (const reason of ['account_closed', '(no code)']) expect(en.text).toContain(reason);
+    const fr = await renderMessage('alert.payout_failure_rate', fixtures['alert.payout_failure_rate'], contextFor('alert.payout_failure_rate', 'fr'));
+    expect(fr.subject).toBe('[CRITICAL] Taux d’échec des paiements de 12,5\u00a0% (seuil 5\u00a0%)');
+
+    const pending = await renderMessage('alert.payout_stale', { payoutId: 'po_7K2', amount: '12600', currency: 'eur', status: 'PENDING', waitingSince: '2026-03-05T09:15:00.000Z' }, contextFor('alert.payout_stale', 'en'));
+    expect(pending.subject).toBe('[WARNING] Payout of €126.00 approved but not sent');
+    expect(pending.link).toBe('https://payouts.example.com/dashboard/admin/payouts?status=PENDING');
+    const processing = await renderMessage('alert.payout_stale', fixtures['alert.payout_stale'], contextFor('alert.payout_stale', 'en'));
+    expect(processing.subject).toBe('[WARNING] Payout of €126.00 stuck in processing');
+
+    const summary = await renderMessage('alert.alerts_summarised', { ...fixtures['alert.alerts_summarised'], severity: 'critical' }, contextFor('alert.alerts_summarised', 'fr'));
+    expect(summary.subject).toBe('[CRITICAL] 140 nouvelles alertes d’un coup');
+    expect(summary.text).toContain('payout_stale');
+  });
+
 
   it.each(cases)('%s in %s: an empty or malformed payload still renders, saying less', async (topic, locale) => {
     const odd = { amount: 'twelve', currency: 'zzz', reason: null, notes: 42, nextRetryAt: 'soon', processingStartedAt: {}, payouts: 'none', flags: [1, null], requirementsDue: null, count: -1, attempt: 'x', outcome: 7 };

@@ -4,3 +4,5 @@ export * from './payments.js';
 export * from './operations.js';
 export * from './payouts.js';
 export * from './refunds.js';
+export * from './alerts.js';
+export * from './analytics.js';

@@ -16,6 +16,7 @@ import { payoutApprovalRequired } from './payout-approval-required.js';
 import { payoutApproved, payoutCancelled, payoutRejected, payoutRequested, payoutScheduled } from './payout-requests.js';
 import { payoutFailed, payoutPaid, payoutRetrying } from './payout-transfers.js';
 import { creatorDebtRecovered, paymentDisputed, paymentDisputeClosed, paymentRefunded } from './refunds-disputes.js';
+import { alertAlertsSummarised, alertPayoutBankPayoutOverdue, alertPayoutFailureRate, alertPayoutReviewOverdue, alertWebhookEventsFailing } from './monitor-alerts.js';
 import { alertWebhookRetriesExhausted } from './webhook-alerts.js';
 
 /**
@@ -52,4 +53,9 @@ export const templates: Readonly<Record<Topic, TopicTemplate>> = {
   'alert.payout_unexpected_transfer': alertPayoutUnexpectedTransfer,
   'alert.payout_transfer_partially_reversed': alertPayoutTransferPartiallyReversed,
   'alert.webhook_retries_exhausted': alertWebhookRetriesExhausted,
+  'alert.payout_review_overdue': alertPayoutReviewOverdue,
+  'alert.payout_bank_payout_overdue': alertPayoutBankPayoutOverdue,
+  'alert.payout_failure_rate': alertPayoutFailureRate,
+  'alert.webhook_events_failing': alertWebhookEventsFailing,
+  'alert.alerts_summarised': alertAlertsSummarised,
 };

@@ -187,7 +187,10 @@ export const alertAutomaticTransfersFailed = defineTemplate({
   },
 });
 
-/** `alert.payout_stale` (warning): a payout has been PROCESSING too long and reconciliation could not settle it. */
+/**
+ * `alert.payout_stale` (warning): a payout has been PROCESSING too long and reconciliation could not settle it,
+ * or (`status: 'PENDING'`) it was approved and no transfer was made within `PAYOUT_STALE_MINUTES`.
+ */
 export const alertPayoutStale = defineTemplate({
   strings: {
     en: {
@@ -195,8 +198,12 @@ export const alertPayoutStale = defineTemplate({
       title: 'Payout stuck in processing',
       body: (amount: string, since: string | null) =>
         `A payout of ${amount} has been processing ${since ? `since ${since}` : 'for too long'} and the service could not settle it alone. Check it in Stripe.`,
+      pendingSubject: (amount: string) => `Payout of ${amount} approved but not sent`,
+      pendingTitle: 'Payout not sent',
+      pendingBody: (amount: string, since: string | null) =>
+        `A payout of ${amount} is ready to be sent ${since ? `since ${since}` : 'for too long'}, but no transfer was made. Process it, or find out what holds it.`,
       found: 'What the service found:',
-      labels: { amount: 'Amount', since: 'Processing since', transfer: 'Transfer', bankPayout: 'Bank payout', payout: 'Payout' },
+      labels: { amount: 'Amount', since: 'Processing since', waiting: 'Ready since', transfer: 'Transfer', bankPayout: 'Bank payout', payout: 'Payout' },
       action: 'View payouts in processing',
     },
     fr: {
@@ -204,21 +211,27 @@ export const alertPayoutStale = defineTemplate({
       title: 'Paiement bloqué en traitement',
       body: (amount, since) =>
         `Un paiement de ${amount} est en cours de traitement ${since ? `depuis le ${since}` : 'depuis trop longtemps'} et le service n’a pas pu le régler seul. Vérifiez-le dans Stripe.`,
+      pendingSubject: (amount) => `Paiement de ${amount} approuvé mais non envoyé`,
+      pendingTitle: 'Paiement non envoyé',
+      pendingBody: (amount, since) =>
+        `Un paiement de ${amount} est prêt à être envoyé ${since ? `depuis le ${since}` : 'depuis trop longtemps'}, mais aucun virement n’a été fait. Traitez-le, ou cherchez ce qui le retient.`,
       found: 'Ce que le service a constaté :',
-      labels: { amount: 'Montant', since: 'En traitement depuis le', transfer: 'Virement', bankPayout: 'Versement bancaire', payout: 'Paiement' },
+      labels: { amount: 'Montant', since: 'En traitement depuis le', waiting: 'Prêt depuis le', transfer: 'Virement', bankPayout: 'Versement bancaire', payout: 'Paiement' },
       action: 'Voir les paiements en cours',
     },
   },
   compose(fields, t, { locale }) {
     const amount = fields.money();
-    const since = fields.dateTimeOrNull('processingStartedAt');
+    // The payout monitor also finds approved payouts (PENDING) that nobody sent (docs/alerts.md).
+    const pending = fields.text('status') === 'PENDING';
+    const since = pending ? fields.dateTimeOrNull('waitingSince') : fields.dateTimeOrNull('processingStartedAt');
     const reason = fields.text('reason');
-    const body = t.body(amount, since);
+    const body = pending ? t.pendingBody(amount, since) : t.body(amount, since);
     return {
-      subject: t.subject(amount),
-      title: t.title,
+      subject: pending ? t.pendingSubject(amount) : t.subject(amount),
+      title: pending ? t.pendingTitle : t.title,
       body,
-      path: dashboardPaths.adminPayouts({ status: 'PROCESSING' }),
+      path: dashboardPaths.adminPayouts({ status: pending ? 'PENDING' : 'PROCESSING' }),
       action: t.action,
       content: (
         <>
@@ -233,7 +246,7 @@ export const alertPayoutStale = defineTemplate({
             locale={locale}
             rows={[
               [t.labels.amount, amount],
-              [t.labels.since, since],
+              [pending ? t.labels.waiting : t.labels.since, since],
               [t.labels.transfer, fields.text('transferId')],
               [t.labels.bankPayout, fields.text('bankPayoutId')],
               [t.labels.payout, fields.text('payoutId')],

@@ -4,7 +4,7 @@ import { createTestDatabase, testDatabaseKind } from '../../../test/database.js'
 import { insertCreator } from '../../../test/fixtures.js';
 import { loadConfig } from '../../config/config.js';
 import type { Database } from '../../db/database.js';
-import { auditEvents, outboxMessages, payments, payoutPayments } from '../../db/schema/index.js';
+import { alerts, auditEvents, outboxMessages, payments, payoutPayments } from '../../db/schema/index.js';
 import { balances, creatorAccount, platformAccount, verifyLedger } from '../../ledger/index.js';
 import { AdjustableClock } from '../../providers/clock/index.js';
 import { recordPayment } from '../payments/record-payment.js';
@@ -191,9 +191,11 @@ describe(`payout lifecycle on ${testDatabaseKind}`, () => {
       [2, new Date(now.getTime() + 10 * 60_000).toISOString()],
     ]);
     expect(await outboxOf('payout.failed', payout.id)).toMatchObject([{ recipient: `user:${userId}`, payload: { code: 'balance_insufficient', reason: 'no money' } }]);
-    // Not failed by a sweep that summarises: the admins are alerted about this payout on its own.
-    const alerts = await database.db.select().from(outboxMessages).where(eq(outboxMessages.dedupeKey, `alert.payout_retries_exhausted:${payout.id}`));
-    expect(alerts).toHaveLength(1);
+    // Not failed by a sweep that summarises: the admins are alerted about this payout on its own —
+    // an alert (docs/alerts.md), whose opening is the one message (keyed by the alert, no longer by the payout).
+    const [alert] = await database.db.select().from(alerts).where(eq(alerts.fingerprint, `payout_retries_exhausted:${payout.id}`));
+    expect(alert).toMatchObject({ type: 'payout_retries_exhausted', severity: 'critical', status: 'OPEN', occurrences: 1 });
+    expect((await outboxOf('alert.payout_retries_exhausted', payout.id)).map((m) => m.dedupeKey)).toEqual([`alert.payout_retries_exhausted:${alert!.id}`]);
     expect((await verifyLedger(database.db)).ok).toBe(true);
   });
 

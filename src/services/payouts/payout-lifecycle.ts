@@ -2,8 +2,10 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbExecutor } from '../../db/database.js';
 import { creators, payoutPayments, payouts } from '../../db/schema/index.js';
 import { AppError } from '../../domain/errors/index.js';
+import { formatMoney } from '../../domain/money/index.js';
 import { assertTransition, type PayoutStatus } from '../../domain/payouts/payout-status.js';
 import { isRetryableFailure, nextPayoutRetryAt, type PayoutRetryPolicy } from '../../domain/payouts/retry-policy.js';
+import { raiseAlert, topicAlert } from '../alerts/raise-alert.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { Actor } from '../context.js';
 import { enqueueMessage } from '../outbox/enqueue-message.js';
@@ -248,7 +250,7 @@ export async function recordAttemptFailure(tx: DbExecutor, payout: Payout, input
  * `available`: `release` (it never left: the reservation is released) or `reversal` (it had
  * been transferred and came back: a transfer reversal, or a bank payout that failed after the
  * transfer and was reversed). Payments go back to READY; the creator is notified, and admins
- * too when retries were exhausted — at once (`alert.payout_retries_exhausted`), or, for an
+ * too when retries were exhausted — at once (an `alert.payout_retries_exhausted` alert), or, for an
  * automatic payout failed by a sweep that says `exhaustionSummarised`, in the sweep's summary
  * (`alert.automatic_transfers_failed`, which finds it by the `adminAlert` mark of this audit event).
  */
@@ -282,13 +284,15 @@ export async function failPayout(
     at: now,
   });
   if (input.exhausted && !summarised) {
-    await enqueueMessage(tx, {
-      topic: 'alert.payout_retries_exhausted',
-      recipient: 'admins',
-      payload: payoutPayload(failed, { code: input.code, reason: input.message, failedAttempts: payout.failedAttempts, origin: payout.origin }),
-      dedupeKey: `alert.payout_retries_exhausted:${payout.id}`,
-      at: now,
-    });
+    await raiseAlert(
+      tx,
+      topicAlert('alert.payout_retries_exhausted', {
+        about: payout.id,
+        subject: `Payout ${payout.id} (${formatMoney({ amountMinor: payout.amount, currency: payout.currency })}) failed after ${payout.failedAttempts} attempts: ${input.code}`,
+        payload: payoutPayload(failed, { code: input.code, reason: input.message, failedAttempts: payout.failedAttempts, origin: payout.origin }),
+        at: now,
+      }),
+    );
   }
   return failed;
 }

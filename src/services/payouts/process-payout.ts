@@ -2,11 +2,12 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/database.js';
 import { creators, payouts } from '../../db/schema/index.js';
 import { AppError, isAppError } from '../../domain/errors/index.js';
+import { formatMoney } from '../../domain/money/index.js';
 import { isRetryableFailure, nextPayoutRetryAt } from '../../domain/payouts/retry-policy.js';
 import type { StripeGateway } from '../../providers/stripe/index.js';
+import { raiseAlert, topicAlert } from '../alerts/raise-alert.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { Actor, ServiceContext } from '../context.js';
-import { enqueueMessage } from '../outbox/enqueue-message.js';
 import { servicePaysOutToBank } from '../users/onboard-creator.js';
 import type { Payout } from './create-payout.js';
 import { failPayout, lockPayout, recordAttemptFailure, recordTransferMade, startProcessing } from './payout-lifecycle.js';
@@ -355,13 +356,16 @@ async function bankPayoutFailed(db: Db, payout: Payout, error: unknown, context:
       metadata: { transferId: locked.stripeTransferId, accountId: locked.stripeAccountId },
       at: now,
     });
-    await enqueueMessage(tx, {
-      topic: 'alert.payout_bank_payout_failed',
-      recipient: 'admins',
-      payload: { payoutId: payout.id, amount: String(locked.amount), currency: locked.currency, accountId: locked.stripeAccountId, transferId: locked.stripeTransferId, ...error },
-      dedupeKey: `alert.payout_bank_payout_failed:${payout.id}`,
-      at: now,
-    });
+    // Resolved by the payout monitor once the payout leaves PROCESSING (docs/alerts.md).
+    await raiseAlert(
+      tx,
+      topicAlert('alert.payout_bank_payout_failed', {
+        about: payout.id,
+        subject: `Bank payout failed for payout ${payout.id} (${formatMoney({ amountMinor: locked.amount, currency: locked.currency })}): ${failure.code}`,
+        payload: { payoutId: payout.id, amount: String(locked.amount), currency: locked.currency, accountId: locked.stripeAccountId, transferId: locked.stripeTransferId, ...error },
+        at: now,
+      }),
+    );
     return { payout: updated!, outcome: 'processing', error };
   });
 }

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.js';
+import { formatMoney } from '../../domain/money/index.js';
 import type { StripeGateway } from '../../providers/stripe/index.js';
 import { payouts } from '../../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
-import { enqueueMessage } from '../outbox/enqueue-message.js';
+import { raiseAlert, topicAlert } from '../alerts/raise-alert.js';
 import type { Payout } from './create-payout.js';
 import { completePayout, lockPayout } from './payout-lifecycle.js';
 import { continuePayoutSaga, DEFAULT_PAYOUT_LEASE_SECONDS } from './process-payout.js';
@@ -23,7 +24,7 @@ export interface ReconcileStalePayoutsResult {
   transferRecorded: number;
   /** Stripe says it is still on its way (a bank payout pending or in transit). */
   inFlight: number;
-  /** Stripe's answer did not decide it: the admins were alerted (once per payout). */
+  /** Stripe's answer did not decide it: the payout's alert was raised (one alert, one notification, while it lasts). */
   alerted: number;
   errors: number;
   decisions: Array<{ payoutId: string; decision: StaleDecision; reason?: string }>;
@@ -39,7 +40,7 @@ export interface ReconcileStalePayoutsResult {
  * | a transfer exists that we did not record | record it (PAID, or the bank payout follows) |
  * | the bank payout is `paid` | PAID (as `payout.paid` would have) |
  * | the bank payout is `pending` / `in_transit` | nothing: still on its way |
- * | no transfer; the bank payout `failed`/`canceled`; no bank payout; Stripe unreachable | admin alert `alert.payout_stale` |
+ * | no transfer; the bank payout `failed`/`canceled`; no bank payout; Stripe unreachable | alert `payout_stale` (docs/alerts.md) |
  *
  * It never creates a transfer: making one is the retry sweep's job, with its attempt-numbered
  * idempotency key. A failed bank payout's reversal belongs to the `payout.failed` webhook.
@@ -114,24 +115,37 @@ async function reconcileOne(db: Db, payout: Payout, context: ServiceContext, act
   return alert(db, payout, context, `Bank payout ${bankPayout.id} is ${bankPayout.status}${bankPayout.failure_code ? ` (${bankPayout.failure_code})` : ''}; its payout.failed event has not been applied`);
 }
 
+/**
+ * The payout's `payout_stale` alert — the same condition the payout monitor raises for a payout
+ * with no transfer, so both make one alert. It stays open while the payout is PROCESSING (the
+ * monitor resolves it after), and notifies once however many runs find it.
+ */
 async function alert(db: Db, payout: Payout, context: ServiceContext, reason: string): Promise<{ decision: 'alerted'; reason: string }> {
   const now = context.clock.now();
   await db.transaction((tx) =>
-    enqueueMessage(tx, {
-      topic: 'alert.payout_stale',
-      recipient: 'admins',
-      payload: {
-        payoutId: payout.id,
-        amount: String(payout.amount),
-        currency: payout.currency,
-        processingStartedAt: payout.processingStartedAt?.toISOString() ?? null,
-        transferId: payout.stripeTransferId,
-        bankPayoutId: payout.stripeBankPayoutId,
-        reason,
-      },
-      dedupeKey: `alert.payout_stale:${payout.id}`,
-      at: now,
-    }),
+    raiseAlert(
+      tx,
+      topicAlert('alert.payout_stale', {
+        about: payout.id,
+        subject: `Payout ${payout.id} (${formatMoney({ amountMinor: payout.amount, currency: payout.currency })}) stuck in PROCESSING: ${reason}`,
+        payload: {
+          payoutId: payout.id,
+          creatorId: payout.creatorId,
+          status: payout.status,
+          stage: STALE_STAGE_UNSETTLED,
+          amount: String(payout.amount),
+          currency: payout.currency,
+          processingStartedAt: payout.processingStartedAt?.toISOString() ?? null,
+          transferId: payout.stripeTransferId,
+          bankPayoutId: payout.stripeBankPayoutId,
+          reason,
+        },
+        at: now,
+      }),
+    ),
   );
   return { decision: 'alerted', reason };
 }
+
+/** `stage` of a `payout_stale` alert raised here: Stripe's answer did not settle a PROCESSING payout. */
+export const STALE_STAGE_UNSETTLED = 'unsettled';

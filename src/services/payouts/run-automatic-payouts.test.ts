@@ -5,7 +5,7 @@ import { testDatabaseKind } from '../../../test/database.js';
 import { waitFor } from '../../../test/wait-for.js';
 import { payoutModeFixtures } from '../../../test/payout-mode-fixtures.js';
 import { createPrincipals, type TestPrincipals } from '../../../test/principals.js';
-import { payments } from '../../db/schema/index.js';
+import { alerts, payments } from '../../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
 import { setDisputeRequested } from '../payments/set-dispute-requested.js';
 import { createPayout } from './create-payout.js';
@@ -183,8 +183,12 @@ describe(`automatic payouts (seed 004) on ${testDatabaseKind}`, () => {
     expect(sweeps.map((s) => s.alertedPayoutIds)).toEqual([[], [], [failed!.id]]);
     const summaries = (await f.outbox('alert.automatic_transfers_failed')).filter((m) => JSON.stringify(m.payload).includes(failed!.id));
     expect(summaries).toHaveLength(1);
-    expect(summaries[0]).toMatchObject({ recipient: 'admins', dedupeKey: expect.stringMatching(/^alert\.automatic_transfers_failed:[0-9a-f]{32}$/) });
+    // The summary is an alert (docs/alerts.md): its opening is the message, keyed by the alert.
+    const [summaryAlert] = await t.database.db.select().from(alerts).where(eq(alerts.type, 'automatic_transfers_failed'));
+    expect(summaryAlert).toMatchObject({ severity: 'critical', status: 'OPEN', fingerprint: expect.stringMatching(/^automatic_transfers_failed:[0-9a-f]{32}$/) });
+    expect(summaries[0]).toMatchObject({ recipient: 'admins', dedupeKey: `alert.automatic_transfers_failed:${summaryAlert!.id}` });
     expect(summaries[0]!.payload).toEqual({
+      alertId: String(summaryAlert!.id),
       count: 1,
       payouts: [
         {

@@ -6,8 +6,8 @@ import { isAppError } from '../../domain/errors/index.js';
 import { creatorNetShare } from '../../domain/payments/refund-split.js';
 import { effectivePayoutMode } from '../../domain/payouts/payout-mode.js';
 import { balance, creatorAccount } from '../../ledger/index.js';
+import { raiseAlert, topicAlert } from '../alerts/raise-alert.js';
 import type { Actor, ServiceContext } from '../context.js';
-import { enqueueMessage } from '../outbox/enqueue-message.js';
 import { createPayout } from './create-payout.js';
 import { AUTOMATIC_TRANSFERS_FAILED_SUMMARY } from './payout-lifecycle.js';
 import { emptyPendingPayoutsRun, processPendingPayouts, type PendingPayoutsRun } from './process-pending-payouts.js';
@@ -167,13 +167,16 @@ export async function alertAutomaticTransfersFailed(db: Db, context: Pick<Servic
     if (rows.length === 0) return [];
     const failures: AutomaticTransferFailure[] = rows.map((r) => ({ ...r, amount: String(r.amount) }));
     const ids = failures.map((f) => f.payoutId).sort();
-    await enqueueMessage(tx, {
-      topic: 'alert.automatic_transfers_failed',
-      recipient: 'admins',
-      payload: { count: failures.length, payouts: failures },
-      dedupeKey: `alert.automatic_transfers_failed:${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`,
-      at: now,
-    });
+    // The listed payouts make the condition: a later summary lists others, so it is another alert.
+    await raiseAlert(
+      tx,
+      topicAlert('alert.automatic_transfers_failed', {
+        about: createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32),
+        subject: `${failures.length} automatic transfer${failures.length === 1 ? '' : 's'} failed for good and need manual action`,
+        payload: { count: failures.length, payouts: failures },
+        at: now,
+      }),
+    );
     return failures.map((f) => f.payoutId);
   });
 }

@@ -2,9 +2,11 @@ import { eq } from 'drizzle-orm';
 import type { DbExecutor } from '../../db/database.js';
 import { paymentDisputes, payments } from '../../db/schema/index.js';
 import { AppError } from '../../domain/errors/index.js';
-import { currencyExponent } from '../../domain/money/index.js';
+import { currencyExponent, formatMoney } from '../../domain/money/index.js';
 import { creatorNetShare, splitReturned } from '../../domain/payments/refund-split.js';
 import { balance, creatorAccount, platformAccount, post, type LedgerPostingInput } from '../../ledger/index.js';
+import { raiseAlert, topicAlert } from '../alerts/raise-alert.js';
+import { resolveAlertsByFingerprint } from '../alerts/resolve-cleared-alerts.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { Actor, ServiceContext } from '../context.js';
 import { enqueueMessage } from '../outbox/enqueue-message.js';
@@ -109,13 +111,15 @@ export async function openDispute(
     metadata: details,
     at: now,
   });
-  await enqueueMessage(tx, {
-    topic: 'alert.dispute_created',
-    recipient: 'admins',
-    payload: { severity: 'critical', paymentId: payment.id, creatorId, amount: amount.toString(), currency, previousStatus: payment.status, ...details },
-    dedupeKey: `alert.dispute_created:${input.dispute.id}`,
-    at: now,
-  });
+  await raiseAlert(
+    tx,
+    topicAlert('alert.dispute_created', {
+      about: input.dispute.id,
+      subject: `Dispute ${input.dispute.id} opened on payment ${payment.id} (${formatMoney({ amountMinor: amount, currency })})`,
+      payload: { severity: 'critical', paymentId: payment.id, creatorId, amount: amount.toString(), currency, previousStatus: payment.status, ...details },
+      at: now,
+    }),
+  );
   await enqueueMessage(tx, {
     topic: 'payment.disputed',
     recipient: await creatorRecipient(tx, creatorId),
@@ -268,14 +272,18 @@ export async function closeDispute(tx: DbExecutor, input: CloseDisputeInput, con
     dedupeKey: `payment.dispute_closed:${dispute.id}`,
     at: now,
   });
+  // The dispute is no longer open: its alert has done its job (a lost one raises its own below).
+  await resolveAlertsByFingerprint(tx, { fingerprints: [`dispute_created:${dispute.id}`], note: `Cleared: the dispute was ${input.outcome}`, at: now });
   if (input.outcome === 'lost') {
-    await enqueueMessage(tx, {
-      topic: 'alert.dispute_lost',
-      recipient: 'admins',
-      payload: { paymentId: payment.id, creatorId, disputeId: dispute.id, amount: dispute.amount.toString(), currency, disputeFee: fee?.toString() ?? null, feePayer: input.feePayer },
-      dedupeKey: `alert.dispute_lost:${dispute.id}`,
-      at: now,
-    });
+    await raiseAlert(
+      tx,
+      topicAlert('alert.dispute_lost', {
+        about: dispute.id,
+        subject: `Dispute ${dispute.id} lost on payment ${payment.id} (${formatMoney({ amountMinor: dispute.amount, currency })})`,
+        payload: { paymentId: payment.id, creatorId, disputeId: dispute.id, amount: dispute.amount.toString(), currency, disputeFee: fee?.toString() ?? null, feePayer: input.feePayer },
+        at: now,
+      }),
+    );
   }
   return { outcome: 'closed', dispute: closed!, payment: current! };
 }

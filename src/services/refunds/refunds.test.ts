@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDatabaseKind } from '../../../test/database.js';
 import { insertCreator } from '../../../test/fixtures.js';
 import { loadConfig } from '../../config/config.js';
 import type { Database } from '../../db/database.js';
-import { auditEvents, outboxMessages, paymentDisputes, payments } from '../../db/schema/index.js';
+import { alerts, auditEvents, outboxMessages, paymentDisputes, payments } from '../../db/schema/index.js';
 import { balances, creatorAccount, platformAccount, verifyLedger } from '../../ledger/index.js';
 import { verifyPayouts } from '../payouts/verify-payouts.js';
 import { AdjustableClock } from '../../providers/clock/index.js';
@@ -222,8 +222,11 @@ describe(`disputes × payment state on ${testDatabaseKind}`, () => {
     expect(opened.outcome).toBe('opened');
     expect(await creatorBalances(creatorId)).toEqual({ ...zero, ...expected });
     expect((await paymentRow(payment.id)).status).toBe('DISPUTED');
-    const alerts = await database.db.select().from(outboxMessages).where(eq(outboxMessages.recipient, 'admins'));
-    expect(alerts.some((m) => m.topic === 'alert.dispute_created' && (m.payload as { paymentId: string }).paymentId === payment.id)).toBe(true);
+    const messages = await database.db.select().from(outboxMessages).where(eq(outboxMessages.recipient, 'admins'));
+    expect(messages.some((m) => m.topic === 'alert.dispute_created' && (m.payload as { paymentId: string }).paymentId === payment.id)).toBe(true);
+    // An alert while the dispute is open (docs/alerts.md).
+    const disputeId = (opened as { dispute: { id: string } }).dispute.id;
+    expect(await database.db.select().from(alerts).where(eq(alerts.fingerprint, `dispute_created:${disputeId}`))).toMatchObject([{ status: 'OPEN', severity: 'critical' }]);
   });
 
   // | state | won: creator balances after | payment status |
@@ -242,6 +245,8 @@ describe(`disputes × payment state on ${testDatabaseKind}`, () => {
     expect(await creatorBalances(creatorId)).toEqual({ ...zero, ...expected });
     expect((await paymentRow(payment.id)).status).toBe(status);
     expect(await platformBalances()).toEqual(before);
+    // The dispute is over: its alert resolves itself.
+    expect(await database.db.select().from(alerts).where(eq(alerts.fingerprint, `dispute_created:${row.id}`))).toMatchObject([{ status: 'RESOLVED', resolvedBy: 'system', resolutionNote: 'Cleared: the dispute was won' }]);
     // Closed once.
     expect((await close(row.id, 'won')).outcome).toBe('duplicate');
   });
@@ -272,6 +277,12 @@ describe(`disputes × payment state on ${testDatabaseKind}`, () => {
     expect([row2.status, row2.refundedAmount]).toEqual(['CANCELLED', 10000n]);
     const [stored] = await database.db.select().from(paymentDisputes).where(eq(paymentDisputes.id, row.id));
     expect([stored!.status, stored!.disputeFee, stored!.feePayer]).toEqual(['lost', 1500n, feePayer]);
+    // The opening's alert resolved, a loss's alert opened in its place.
+    const raised = await database.db.select().from(alerts).where(inArray(alerts.fingerprint, [`dispute_created:${row.id}`, `dispute_lost:${row.id}`]));
+    expect(raised.map((a) => [a.type, a.status]).sort()).toEqual([
+      ['dispute_created', 'RESOLVED'],
+      ['dispute_lost', 'OPEN'],
+    ]);
   });
 
   it('won after the hold has passed: the share goes to available and the payment is READY', async () => {

@@ -4,7 +4,7 @@ import { createTestDatabase, testDatabaseKind } from '../../../test/database.js'
 import { insertCreator } from '../../../test/fixtures.js';
 import { loadConfig } from '../../config/config.js';
 import type { Database } from '../../db/database.js';
-import { outboxMessages, payments, webhookEvents } from '../../db/schema/index.js';
+import { alerts, outboxMessages, payments, webhookEvents } from '../../db/schema/index.js';
 import { verifyLedger } from '../../ledger/index.js';
 import { AdjustableClock } from '../../providers/clock/index.js';
 import { StripeGateway } from '../../providers/stripe/index.js';
@@ -113,8 +113,10 @@ describe(`webhook event processing on ${testDatabaseKind}`, () => {
     expect(third).toMatchObject({ exhausted: expect.any(Number) });
     expect(third.eventIds).toContain(event.id);
     expect(await eventRow(event.id)).toMatchObject({ status: 'failed', attempts: 3, nextRetryAt: null });
-    const alerts = await database.db.select().from(outboxMessages).where(sql`${outboxMessages.topic} = 'alert.webhook_retries_exhausted' and ${outboxMessages.payload} ->> 'eventId' = ${event.id}`);
-    expect(alerts).toMatchObject([{ recipient: 'admins' }]);
+    const messages = await database.db.select().from(outboxMessages).where(sql`${outboxMessages.topic} = 'alert.webhook_retries_exhausted' and ${outboxMessages.payload} ->> 'eventId' = ${event.id}`);
+    expect(messages).toMatchObject([{ recipient: 'admins' }]);
+    const alertOf = async () => (await database.db.select().from(alerts).where(eq(alerts.fingerprint, `webhook_retries_exhausted:${event.id}`)))[0];
+    expect(await alertOf()).toMatchObject({ type: 'webhook_retries_exhausted', status: 'OPEN', details: { attempts: 3 } });
 
     afterBackoff();
     expect((await retryFailedWebhookEvents(database.db, context, { policy })).eventIds).not.toContain(event.id);
@@ -123,6 +125,8 @@ describe(`webhook event processing on ${testDatabaseKind}`, () => {
     const retried = await retryWebhookEvent(database.db, context, { eventId: event.id, actor: 'user:admin' });
     expect(retried).toMatchObject({ status: 'completed', attempts: 4, error: null });
     expect((await database.db.select().from(payments).where(eq(payments.creatorId, creatorId))).length).toBe(1);
+    // The retry went through: the event's alert resolved itself, in the same transaction.
+    expect(await alertOf()).toMatchObject({ status: 'RESOLVED', resolvedBy: 'system', resolutionNote: 'Cleared: the event was completed on attempt 4' });
   });
 
   it('shares due events between two concurrent sweeps: each runs once', async () => {

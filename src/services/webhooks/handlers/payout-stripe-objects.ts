@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Topic } from '../../../notifications/catalog.js';
 import { z } from 'zod';
 import type { DbExecutor } from '../../../db/database.js';
 import { auditEvents, payouts } from '../../../db/schema/index.js';
 import { AppError } from '../../../domain/errors/index.js';
+import { formatMoney } from '../../../domain/money/index.js';
+import { raiseAlert, topicAlert, type AlertTopic } from '../../alerts/raise-alert.js';
 import { recordAuditEvent } from '../../audit/record-audit-event.js';
-import { enqueueMessage } from '../../outbox/enqueue-message.js';
 import type { Payout } from '../../payouts/create-payout.js';
 import type { WebhookEvent } from '../webhook-event.js';
 
@@ -148,27 +148,37 @@ export async function recordPayoutEventAudit(
 }
 
 /**
- * An admin alert in the outbox for something the service cannot settle alone (a partial
- * reversal, a transfer for a payout that is not being processed …), once per event.
+ * An alert for something about a payout the service cannot settle alone (a partial reversal, a
+ * transfer for a payout that is not being processed …). Its condition is the Stripe object (the
+ * transfer or bank payout) on that payout: another event about the same object counts an
+ * occurrence of the open alert rather than notifying again.
  */
-export async function alertAdminsAboutPayout(tx: DbExecutor, input: { topic: Topic; event: WebhookEvent; payout: Payout; reason: string; details?: Record<string, unknown> }, now: Date): Promise<void> {
-  await enqueueMessage(tx, {
-    topic: input.topic,
-    recipient: 'admins',
-    payload: {
-      payoutId: input.payout.id,
-      creatorId: input.payout.creatorId,
-      status: input.payout.status,
-      amount: String(input.payout.amount),
-      currency: input.payout.currency,
-      eventId: input.event.id,
-      eventType: input.event.type,
-      reason: input.reason,
-      ...input.details,
-    },
-    dedupeKey: `${input.topic}:${input.event.id}`,
-    at: now,
-  });
+export async function alertAdminsAboutPayout(
+  tx: DbExecutor,
+  input: { topic: AlertTopic; event: WebhookEvent; payout: Payout; reason: string; details?: Record<string, unknown> },
+  now: Date,
+): Promise<void> {
+  const { payout } = input;
+  const object = input.details?.transferId ?? input.details?.bankPayoutId ?? input.event.data.object.id ?? input.event.id;
+  await raiseAlert(
+    tx,
+    topicAlert(input.topic, {
+      about: `${payout.id}:${String(object)}`,
+      subject: `Payout ${payout.id} (${formatMoney({ amountMinor: payout.amount, currency: payout.currency })}, ${payout.status}): ${input.reason}`,
+      payload: {
+        payoutId: payout.id,
+        creatorId: payout.creatorId,
+        status: payout.status,
+        amount: String(payout.amount),
+        currency: payout.currency,
+        eventId: input.event.id,
+        eventType: input.event.type,
+        reason: input.reason,
+        ...input.details,
+      },
+      at: now,
+    }),
+  );
 }
 
 /** The audit action recording that one bank payout of a payout failed (and what was done about it); metadata `bankPayoutId`. */

@@ -157,6 +157,7 @@ const cases: RouteCase[] = [
     allowed: ['admin'],
     status: 404,
   },
+  { method: 'GET', route: '/api/admin/balance', url: fixed('/api/admin/balance?days=30'), allowed: ['admin'], status: 200 },
   { method: 'POST', route: '/api/cron/{job}', url: fixed('/api/cron/release-holds'), allowed: ['cron', 'admin'], status: 200 },
   { method: 'POST', route: '/api/payouts/update-status', url: fixed('/api/payouts/update-status'), allowed: ['cron', 'admin'], status: 200 },
 ];

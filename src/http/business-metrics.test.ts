@@ -47,5 +47,6 @@ describe(`business metrics on ${testDatabaseKind}`, () => {
     expect(after).toContain('# TYPE payouts_payouts gauge');
     expect(after).toContain('# TYPE payouts_webhook_events gauge');
     expect(after).toContain('# TYPE payouts_alerts_open gauge');
+    expect(after).toContain('# TYPE payouts_platform_balance_minor gauge');
   });
 });

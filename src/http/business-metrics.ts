@@ -74,6 +74,24 @@ export function registerBusinessMetrics(registry: Registry, database: Database):
   });
 
   new Gauge({
+    name: 'payouts_platform_balance_minor',
+    help: "The platform's Stripe balance at the latest balance check, by currency and kind (available, pending, required_reserve), in minor units",
+    labelNames: ['currency', 'kind'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const latest = await rows<{ currency: string; available: string; pending: string; required_reserve: string }>(sql`
+        select distinct on (currency) currency, available, pending, required_reserve
+        from platform_balance_snapshots order by currency, taken_at desc`);
+      for (const r of latest) {
+        this.set({ currency: r.currency, kind: 'available' }, Number(r.available));
+        this.set({ currency: r.currency, kind: 'pending' }, Number(r.pending));
+        this.set({ currency: r.currency, kind: 'required_reserve' }, Number(r.required_reserve));
+      }
+    },
+  });
+
+  new Gauge({
     name: 'payouts_creator_obligations_minor',
     help: 'What the platform owes creators, from the ledger, by bucket (held, available, reserved) and currency, in minor units',
     labelNames: ['bucket', 'currency'] as const,

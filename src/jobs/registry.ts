@@ -3,6 +3,7 @@ import { automaticPayoutsJob } from './automatic-payouts.js';
 import { deliverNotificationsJob } from './deliver-notifications.js';
 import type { JobDefinition } from './job.js';
 import { monitorPayoutsJob } from './monitor-payouts.js';
+import { platformBalanceCheckJob } from './platform-balance-check.js';
 import { reconcilePayoutsJob } from './reconcile-payouts.js';
 import { refreshCreatorAccountsJob } from './refresh-creator-accounts.js';
 import { releaseHoldsJob } from './release-holds.js';
@@ -11,7 +12,7 @@ import { scheduledPayoutsJob } from './scheduled-payouts.js';
 import { cleanupWebhooksJob, retryWebhooksJob } from './webhook-jobs.js';
 
 /** Every scheduled sweep of DESIGN.md §7 that exists so far. */
-export const jobs: readonly JobDefinition[] = [releaseHoldsJob, retryWebhooksJob, cleanupWebhooksJob, retryPayoutsJob, reconcilePayoutsJob, automaticPayoutsJob, scheduledPayoutsJob, deliverNotificationsJob, refreshCreatorAccountsJob, monitorPayoutsJob];
+export const jobs: readonly JobDefinition[] = [releaseHoldsJob, retryWebhooksJob, cleanupWebhooksJob, retryPayoutsJob, reconcilePayoutsJob, automaticPayoutsJob, scheduledPayoutsJob, deliverNotificationsJob, refreshCreatorAccountsJob, monitorPayoutsJob, platformBalanceCheckJob];
 
 export function findJob(name: string): JobDefinition {
   const job = jobs.find((j) => j.name === name);

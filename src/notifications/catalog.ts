@@ -65,6 +65,11 @@ export const topics = {
   'alert.payout_failure_rate': { category: 'alerts', audience: 'admins', severity: 'critical' },
   'alert.webhook_events_failing': { category: 'alerts', audience: 'admins', severity: 'warning' },
   'alert.alerts_summarised': { category: 'alerts', audience: 'admins', severity: 'warning' },
+  // Raised by the platform balance check (docs/balance.md, seed 002 §5).
+  'alert.balance_critical': { category: 'alerts', audience: 'admins', severity: 'critical' },
+  'alert.balance_warning': { category: 'alerts', audience: 'admins', severity: 'warning' },
+  'alert.balance_below_reserve': { category: 'alerts', audience: 'admins', severity: 'warning' },
+  'alert.balance_runout_projected': { category: 'alerts', audience: 'admins', severity: 'warning' },
 } as const satisfies Record<string, TopicSpec>;
 
 export type Topic = keyof typeof topics;

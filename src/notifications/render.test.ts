@@ -154,8 +154,52 @@ const fixtures: Record<Topic, Record<string, unknown>> = {
     sample: [{ type: 'payout_stale', subject: 'Payout po_7K2 (€126.00) approved 3 h ago and not sent', fingerprint: 'payout_stale:po_7K2' }],
     alertId: '16',
   },
+  // The platform balance check (src/services/balance/check-platform-balance.ts): `amount` is the available balance.
+  'alert.balance_critical': balanceFixture({ thresholdStatus: 'critical', reasons: ['below_critical_threshold'], amount: '95000', shortfall: '25000', alertId: '17' }),
+  'alert.balance_warning': balanceFixture({ thresholdStatus: 'warning', reasons: ['below_warning_threshold'], amount: '420000', shortfall: '0', alertId: '18' }),
+  'alert.balance_below_reserve': balanceFixture({ thresholdStatus: 'warning', reasons: ['below_healthy_threshold', 'below_reserve'], amount: '1100000', obligations: '1000000', requiredReserve: '1200000', shortfall: '100000', alertId: '19' }),
+  'alert.balance_runout_projected': balanceFixture({
+    thresholdStatus: 'healthy',
+    reasons: [],
+    amount: '2500000',
+    obligations: '1500000',
+    requiredReserve: '1800000',
+    shortfall: '0',
+    trendDirection: 'decreasing',
+    averageChange: '-150000',
+    reserveBreachDate: '2026-03-10',
+    reserveBreachInDays: 5,
+    runOutDate: '2026-03-13',
+    runOutInDays: 8,
+    runOutShortfall: '30000',
+    alertId: '20',
+  }),
 };
 
+/** The payload every balance alert carries, with these fields changed. */
+function balanceFixture(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    currency: 'eur',
+    pending: '50000',
+    obligations: '100000',
+    requiredReserve: '120000',
+    reservePercent: 120,
+    criticalThreshold: '100000',
+    warningThreshold: '500000',
+    healthyThreshold: '1000000',
+    trendDirection: 'stable',
+    averageChange: '15000',
+    reserveBreachDate: null,
+    reserveBreachInDays: null,
+    runOutDate: null,
+    runOutInDays: null,
+    runOutShortfall: null,
+    creatorsWithUnpaidEarnings: 42,
+    creatorsWithoutPayoutAccount: 8,
+    checkedAt: '2026-03-05T06:00:00.000Z',
+    ...fields,
+  };
+}
 
 /** Where each fixture's amount is (minor units and currency), to find it formatted in the message; none for topics without one. */
 function fixtureAmount(topic: Topic): { amountMinor: bigint; currency: string } | null {
@@ -333,6 +377,37 @@ describe('renderMessage', () => {
     expect(summary.text).toContain('payout_stale');
   });
 
+  it('the balance alerts: seed 002’s subjects, the reason in words, the projection’s dates, a depleted balance told apart', async () => {
+    const critical = await renderMessage('alert.balance_critical', fixtures['alert.balance_critical'], contextFor('alert.balance_critical', 'en'));
+    expect(critical.subject).toBe('[CRITICAL] Platform balance below minimum threshold: €950.00 available');
+    expect(critical.body).toBe('The platform’s available Stripe balance is €950.00, under the minimum of €1,000.00. Add funds to the Stripe balance within 24 hours and review the payouts waiting to be sent.');
+    for (const figure of ['€1,200.00', '€250.00', '€500.00', '42', '8']) expect(critical.text).toContain(figure);
+    const depleted = await renderMessage('alert.balance_critical', { ...fixtures['alert.balance_critical'], thresholdStatus: 'depleted', reasons: ['balance_not_positive'], amount: '-2500' }, contextFor('alert.balance_critical', 'fr'));
+    expect(depleted.subject).toBe('[CRITICAL] Solde de la plateforme épuisé : -25,00\u00a0€ disponible');
+    expect(depleted.body).toContain('à qui 1\u202f000,00\u00a0€ sont dus');
+
+    const warning = await renderMessage('alert.balance_warning', fixtures['alert.balance_warning'], contextFor('alert.balance_warning', 'en'));
+    expect(warning.subject).toBe('[WARNING] Platform balance below recommended level: €4,200.00 available');
+    expect(warning.body).toContain('under the warning level of €5,000.00');
+
+    const reserve = await renderMessage('alert.balance_below_reserve', fixtures['alert.balance_below_reserve'], contextFor('alert.balance_below_reserve', 'en'));
+    expect(reserve.subject).toBe('[WARNING] Platform balance of €11,000.00 below the reserve of €12,000.00');
+    expect(reserve.body).toContain('€1,000.00 short. Add at least €1,000.00');
+    expect(reserve.text).toContain('Required reserve (120% of what is owed)');
+
+    const runout = await renderMessage('alert.balance_runout_projected', fixtures['alert.balance_runout_projected'], contextFor('alert.balance_runout_projected', 'en'));
+    expect(runout.subject).toBe('[WARNING] Platform balance may fall below the reserve in 5 days');
+    expect(runout.body).toBe(
+      'At its current trend (-€1,500.00 a day), the available balance of €25,000.00 would fall below the reserve of €18,000.00 on March 10, 2026 and would no longer cover what creators can claim on March 13, 2026 (€300.00 short). Add funds before then, or slow the decline.',
+    );
+    const runoutOnly = await renderMessage('alert.balance_runout_projected', { ...fixtures['alert.balance_runout_projected'], reserveBreachInDays: 0, reserveBreachDate: '2026-03-05', runOutInDays: 1 }, contextFor('alert.balance_runout_projected', 'fr'));
+    expect(runoutOnly.subject).toBe('[WARNING] Le solde de la plateforme pourrait s’épuiser dans 1 jour');
+    const shortNow = await renderMessage('alert.balance_runout_projected', { ...fixtures['alert.balance_runout_projected'], reserveBreachInDays: 0, runOutInDays: 0, runOutShortfall: '550000' }, contextFor('alert.balance_runout_projected', 'en'));
+    expect([shortNow.subject, shortNow.body]).toEqual([
+      '[WARNING] Platform balance does not cover what creators can claim',
+      'The available balance of €25,000.00 does not cover what creators can already claim (€5,500.00 short). Add funds to the Stripe balance now.',
+    ]);
+  });
 
   it.each(cases)('%s in %s: an empty or malformed payload still renders, saying less', async (topic, locale) => {
     const odd = { amount: 'twelve', currency: 'zzz', reason: null, notes: 42, nextRetryAt: 'soon', processingStartedAt: {}, payouts: 'none', flags: [1, null], requirementsDue: null, count: -1, attempt: 'x', outcome: 7 };

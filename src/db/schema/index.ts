@@ -6,3 +6,4 @@ export * from './payouts.js';
 export * from './refunds.js';
 export * from './alerts.js';
 export * from './analytics.js';
+export * from './balance-snapshots.js';

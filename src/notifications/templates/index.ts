@@ -1,5 +1,6 @@
 import type { Topic } from '../catalog.js';
 import { bookingRefunded } from './booking-refunded.js';
+import { alertBalanceBelowReserve, alertBalanceCritical, alertBalanceRunoutProjected, alertBalanceWarning } from './balance-alerts.js';
 import { creatorPayoutsDisabled } from './creator-account.js';
 import type { TopicTemplate } from './define-template.js';
 import { alertDisputeCreated, alertDisputeLost } from './dispute-alerts.js';
@@ -58,4 +59,8 @@ export const templates: Readonly<Record<Topic, TopicTemplate>> = {
   'alert.payout_failure_rate': alertPayoutFailureRate,
   'alert.webhook_events_failing': alertWebhookEventsFailing,
   'alert.alerts_summarised': alertAlertsSummarised,
+  'alert.balance_critical': alertBalanceCritical,
+  'alert.balance_warning': alertBalanceWarning,
+  'alert.balance_below_reserve': alertBalanceBelowReserve,
+  'alert.balance_runout_projected': alertBalanceRunoutProjected,
 };

@@ -158,8 +158,9 @@ describe.skipIf(!hasChromium)('notifications (issue 13) in Chromium', () => {
     expect(await unreadCountOf(page.request)).toBe(0);
     expect((await notificationsOf(page.request, 'unread=true')).length).toBe(0);
     await page.getByLabel('Unread only').uncheck();
+    await page.waitForURL((url) => !url.search.includes('unread=true'));
     await eventually(() => items.count()).toBe(delivered.length);
-    expect(await list.getByText('Unread', { exact: true }).count()).toBe(0);
+    await eventually(() => list.getByText('Unread', { exact: true }).count()).toBe(0);
     await harness.checkA11y(page);
     expect(harness.problems(page)).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap } from './client';
 import type { paths } from './schema';
 import { meQueryKey } from './session';
@@ -36,11 +36,31 @@ function refreshNotifications(queryClient: QueryClient): Promise<unknown> {
   return Promise.all([queryClient.invalidateQueries({ queryKey: notificationsQueryKey }), queryClient.invalidateQueries({ queryKey: meQueryKey })]);
 }
 
+/**
+ * Mark notifications read in every cached list at once (`which`: one id, or all), so that a list
+ * shown again — "Unread only" turned off — does not show them unread while it is fetched anew.
+ */
+function markReadInCache(queryClient: QueryClient, which: string | 'all'): void {
+  const readAt = new Date().toISOString();
+  queryClient.setQueriesData<InfiniteData<NotificationsPage>>({ queryKey: [...notificationsQueryKey, 'list'] }, (data) =>
+    data === undefined
+      ? data
+      : {
+          ...data,
+          pages: data.pages.map((page) => ({
+            ...page,
+            data: page.data.map((n) => (n.readAt === null && (which === 'all' || n.id === which) ? { ...n, readAt } : n)),
+          })),
+        },
+  );
+}
+
 /** `POST /api/notifications/:id/read`. */
 export function useMarkNotificationRead() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => unwrap(api.POST('/api/notifications/{id}/read', { params: { path: { id } } })),
+    onSuccess: (_reply, id) => markReadInCache(queryClient, id),
     onSettled: () => refreshNotifications(queryClient),
   });
 }
@@ -50,6 +70,7 @@ export function useMarkAllNotificationsRead() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => unwrap(api.POST('/api/notifications/read-all')),
+    onSuccess: () => markReadInCache(queryClient, 'all'),
     onSettled: () => refreshNotifications(queryClient),
   });
 }

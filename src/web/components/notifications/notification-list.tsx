@@ -28,6 +28,10 @@ export function NotificationList({ unreadCount }: { unreadCount: number }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [params, setParams] = useSearchParams();
   const unreadOnly = params.get('unread') === 'true';
+  // The box follows a click at once: the URL (and the list) change in a router transition, which
+  // would otherwise hold the controlled box at its old state until the new list is in.
+  const [filterChecked, setFilterChecked] = useState(unreadOnly);
+  useEffect(() => setFilterChecked(unreadOnly), [unreadOnly]);
   const notifications = useNotifications({ unreadOnly });
   const markRead = useMarkNotificationRead();
   const markAllRead = useMarkAllNotificationsRead();
@@ -41,6 +45,7 @@ export function NotificationList({ unreadCount }: { unreadCount: number }) {
   }, [newestId, queryClient]);
 
   const setUnreadOnly = (value: boolean) => {
+    setFilterChecked(value);
     const next = new URLSearchParams(params);
     if (value) next.set('unread', 'true');
     else next.delete('unread');
@@ -83,7 +88,7 @@ export function NotificationList({ unreadCount }: { unreadCount: number }) {
         </div>
         <div className="flex flex-wrap items-center gap-4">
           <span className="flex items-center gap-2">
-            <input id={filterId} type="checkbox" className="size-4 accent-indigo-700" checked={unreadOnly} onChange={(event) => setUnreadOnly(event.target.checked)} />
+            <input id={filterId} type="checkbox" className="size-4 accent-indigo-700" checked={filterChecked} onChange={(event) => setUnreadOnly(event.target.checked)} />
             <label htmlFor={filterId} className="text-sm font-medium text-slate-800">
               {t('page.unreadOnly')}
             </label>

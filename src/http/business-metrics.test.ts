@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { testDatabaseKind } from '../../test/database.js';
 import { createPrincipals, type TestPrincipals } from '../../test/principals.js';
+import { sql } from 'drizzle-orm';
+import { payoutSagaFixtures } from '../../test/payout-saga-fixtures.js';
 import { recordPayment } from '../services/payments/record-payment.js';
 
 /** Issue 14 §7: business metrics from the database on /metrics, and METRICS_TOKEN. */
@@ -24,6 +26,22 @@ const value = (body: string, series: string) => {
 };
 
 describe(`business metrics on ${testDatabaseKind}`, () => {
+  it('times request → PAID over the last 24 hours and counts transfers waiting for a retry', async () => {
+    const fixtures = payoutSagaFixtures(() => t);
+    const { creatorId } = await fixtures.connectedCreator({ connected: false });
+    const payout = await fixtures.pendingPayout(creatorId);
+    const retriesBefore = value((await scrape()).body, 'payouts_transfer_retries_pending')!;
+    // A failed transfer waiting for its retry, as the saga leaves it…
+    await t.database.db.execute(sql`update payouts set failed_attempts = 1, next_retry_at = now() + interval '5 minutes' where id = ${payout.id}`);
+    expect(value((await scrape()).body, 'payouts_transfer_retries_pending')).toBe(retriesBefore + 1);
+    // …then paid two hours after it was requested.
+    await t.database.db.execute(sql`update payouts set status = 'PAID', next_retry_at = null, requested_at = now() - interval '2 hours', completed_at = now() where id = ${payout.id}`);
+    const body = (await scrape()).body;
+    expect(value(body, 'payouts_transfer_retries_pending')).toBe(retriesBefore);
+    expect(value(body, 'payouts_request_to_paid_seconds{quantile="0.5"}')).toBeCloseTo(7200, 0);
+    expect(value(body, 'payouts_payouts{status="PAID"}')).toBe(1);
+  });
+
   it('needs METRICS_TOKEN when it is set, compared whole', async () => {
     expect((await t.app.inject({ url: '/metrics' })).statusCode).toBe(401);
     expect((await t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}x` } })).statusCode).toBe(401);
@@ -48,5 +66,8 @@ describe(`business metrics on ${testDatabaseKind}`, () => {
     expect(after).toContain('# TYPE payouts_webhook_events gauge');
     expect(after).toContain('# TYPE payouts_alerts_open gauge');
     expect(after).toContain('# TYPE payouts_platform_balance_minor gauge');
+    expect(value(after, 'payouts_transfer_retries_pending')).toBeGreaterThanOrEqual(0);
+    expect(value(after, 'payouts_webhook_lag_seconds')).toBe(0);
+    expect(after).toContain('# TYPE payouts_request_to_paid_seconds gauge');
   });
 });

@@ -23,6 +23,44 @@ export function registerBusinessMetrics(registry: Registry, database: Database):
   });
 
   new Gauge({
+    name: 'payouts_request_to_paid_seconds',
+    help: 'Time from request (or creation) to PAID of the payouts paid in the last 24 hours, by quantile (0.5, 0.95); absent when none was paid',
+    labelNames: ['quantile'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const [row] = await rows<{ p50: string | null; p95: string | null }>(sql`
+        select percentile_cont(0.5) within group (order by extract(epoch from completed_at - requested_at)) as p50,
+               percentile_cont(0.95) within group (order by extract(epoch from completed_at - requested_at)) as p95
+        from payouts where status = 'PAID' and completed_at > now() - interval '24 hours'`);
+      if (row?.p50 != null) this.set({ quantile: '0.5' }, Number(row.p50));
+      if (row?.p95 != null) this.set({ quantile: '0.95' }, Number(row.p95));
+    },
+  });
+
+  new Gauge({
+    name: 'payouts_transfer_retries_pending',
+    help: 'Payouts whose transfer failed and waits for its next retry (retry-payouts)',
+    registers: [registry],
+    async collect() {
+      const [row] = await rows<{ n: string }>(sql`select count(*) as n from payouts where next_retry_at is not null and status in ('PENDING', 'PROCESSING')`);
+      this.set(Number(row?.n ?? 0));
+    },
+  });
+
+  new Gauge({
+    name: 'payouts_webhook_lag_seconds',
+    help: 'Age of the oldest Stripe event not completed yet (processing, or failed and due for a retry); 0 when none',
+    registers: [registry],
+    async collect() {
+      const [row] = await rows<{ age: string | null }>(sql`
+        select extract(epoch from (now() - min(received_at))) as age from webhook_events
+        where status = 'processing' or (status = 'failed' and next_retry_at is not null)`);
+      this.set(row?.age == null ? 0 : Math.max(0, Number(row.age)));
+    },
+  });
+
+  new Gauge({
     name: 'payouts_outbox_backlog',
     help: 'Outbox messages waiting for delivery (pending), and given up (failed)',
     labelNames: ['status'] as const,

@@ -13,7 +13,8 @@ export function MailboxTable({ messages, selectedId, filtered, onSelect }: { mes
       <TableHeader>
         <TableRow>
           <TableHead>{t('mailbox.columns.email')}</TableHead>
-          <TableHead>{t('mailbox.columns.topic')}</TableHead>
+          {/* On a phone the topic gives way, so subject, recipient and date fit without scrolling. */}
+          <TableHead className="hidden sm:table-cell">{t('mailbox.columns.topic')}</TableHead>
           <TableHead>{t('mailbox.columns.date')}</TableHead>
         </TableRow>
       </TableHeader>
@@ -42,7 +43,7 @@ export function MailboxTable({ messages, selectedId, filtered, onSelect }: { mes
                   {message.to}
                 </div>
               </TableCell>
-              <TableCell>
+              <TableCell className="hidden sm:table-cell">
                 <code className="text-xs whitespace-nowrap text-slate-700">{message.topic ?? '—'}</code>
               </TableCell>
               <TableCell className="text-xs whitespace-nowrap text-slate-700">{formatDateTime(message.createdAt, i18n.language)}</TableCell>

@@ -27,6 +27,14 @@ export interface CheckA11yOptions {
  * await checkA11y(page);
  */
 export async function checkA11y(page: Page, options: CheckA11yOptions = {}): Promise<void> {
+  // Colours are judged as they settle: a button caught half-way through a fade or a hover transition
+  // has a contrast it never keeps (a CI run failed on one at 4.33:1).
+  await page.evaluate(async () => {
+    const page = globalThis as unknown as { document: { getAnimations: () => { finished: Promise<unknown> }[] } };
+    const settled = Promise.all(page.document.getAnimations().map((animation) => animation.finished.catch(() => undefined)));
+    // An endless animation (a spinner) never finishes: give up waiting after two seconds.
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 2000))]);
+  });
   await page.evaluate(axeSource);
   const runOptions: RunOptions = {
     resultTypes: ['violations'],

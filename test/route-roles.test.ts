@@ -158,6 +158,12 @@ const cases: RouteCase[] = [
     status: 404,
   },
   { method: 'GET', route: '/api/admin/balance', url: fixed('/api/admin/balance?days=30'), allowed: ['admin'], status: 200 },
+  { method: 'GET', route: '/api/admin/reconciliation/runs', url: fixed('/api/admin/reconciliation/runs?limit=5'), allowed: ['admin'], status: 200 },
+  // A period that ends before it starts: 400 before anything runs.
+  { method: 'POST', route: '/api/admin/reconciliation/runs', url: fixed('/api/admin/reconciliation/runs'), body: () => ({ since: '2026-03-02T00:00:00Z', until: '2026-03-01T00:00:00Z' }), allowed: ['admin'], status: 400 },
+  { method: 'GET', route: '/api/admin/reconciliation/runs/{id}', url: fixed('/api/admin/reconciliation/runs/999999999'), allowed: ['admin'], status: 404 },
+  { method: 'GET', route: '/api/admin/reconciliation/runs/{id}/items', url: fixed('/api/admin/reconciliation/runs/999999999/items?class=mismatched'), allowed: ['admin'], status: 404 },
+  { method: 'POST', route: '/api/admin/reconciliation/items/{id}/accept', url: fixed('/api/admin/reconciliation/items/999999999/accept'), body: () => ({ note: 'roles test' }), allowed: ['admin'], status: 404 },
   { method: 'POST', route: '/api/cron/{job}', url: fixed('/api/cron/release-holds'), allowed: ['cron', 'admin'], status: 200 },
   { method: 'POST', route: '/api/payouts/update-status', url: fixed('/api/payouts/update-status'), allowed: ['cron', 'admin'], status: 200 },
 ];

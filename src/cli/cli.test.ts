@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../test/database.js';
 import { loadConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { lockFilePath } from '../db/embedded/data-dir-lock.js';
 import { createLogger } from '../http/logger.js';
+import { startTestSandbox } from '../sandbox/testing/test-sandbox.js';
 import { startServer } from './serve.js';
 
 /** The real executable, as `npx payouts` runs it. */
@@ -97,6 +99,31 @@ describe('payouts CLI', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Applied 0 migrations to .+; (\d+) of \1 applied, up to date\.\n$/);
   });
+
+  it('reconcile: compares a period with Stripe, lists each difference, and exits 1 while one is open', async () => {
+    const testSandbox = await startTestSandbox();
+    try {
+      const stripe = new Stripe('sk_test_cli_reconcile', testSandbox.clientOptions);
+      await stripe.paymentIntents.create({ amount: 100_000, currency: 'eur', payment_method: 'pm_card_bypassPending', confirm: true });
+      const account = await stripe.accounts.create({ type: 'express', capabilities: { transfers: { requested: true } } });
+      await testSandbox.control('POST', `/_sandbox/accounts/${account.id}/onboard`);
+      const byHand = await stripe.transfers.create({ amount: 4_200, currency: 'eur', destination: account.id });
+      const env = { DATABASE_URL: database.url, STRIPE_SECRET_KEY: 'sk_test_cli_reconcile', STRIPE_API_BASE: testSandbox.sandbox.url, CI: 'true' };
+      const result = await payouts(['reconcile', '--since', '2020-01-01'], env);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^Reconciliation run \d+: 2020-01-01T00:00:00\.000Z to /);
+      // The funding charge was made a moment ago: its webhook may still come (expected).
+      expect(result.stdout).toContain('matched 0, expected 1, mismatched 0, missing here 1, missing at Stripe 0');
+      expect(result.stdout).toContain(`[missing here] Transfer ${byHand.id} of €42.00 to ${account.id} was not made by the service`);
+      // Without a terminal, the phases are named on stderr instead of a progress bar.
+      expect(result.stderr).toContain('reconcile: transfers…');
+      const bad = await payouts(['reconcile', '--since', 'yesterday-ish'], env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('expected a date');
+    } finally {
+      await testSandbox.sandbox.close();
+    }
+  }, 60_000);
 
   it('verify: exit 0 on a sound ledger, exit 1 with a report once a balance row is corrupted', async () => {
     const sound = await payouts(['verify'], { DATABASE_URL: database.url });

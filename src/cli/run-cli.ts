@@ -21,6 +21,7 @@ const commandModules: Readonly<Record<string, () => Promise<RegisterCommand>>> =
   export: async () => (await import('./commands/export.js')).registerExportCommand,
   sandbox: async () => (await import('./commands/sandbox.js')).registerSandboxCommand,
   stripe: async () => (await import('./commands/stripe.js')).registerStripeCommand,
+  reconcile: async () => (await import('./commands/reconcile.js')).registerReconcileCommand,
 };
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

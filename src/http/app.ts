@@ -21,6 +21,7 @@ import { createHttpMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.js';
 import { adminAlertRoutes } from './routes/admin-alerts.js';
+import { adminReconciliationRoutes } from './routes/admin-reconciliation.js';
 import { adminBalanceRoutes } from './routes/admin-balance.js';
 import { adminApiKeyRoutes } from './routes/admin-api-keys.js';
 import { adminAuditRoutes } from './routes/admin-audit.js';
@@ -156,6 +157,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(notificationRoutes);
   await app.register(adminNotificationRoutes);
   await app.register(adminAlertRoutes);
+  await app.register(adminReconciliationRoutes);
   await app.register(adminBalanceRoutes);
   await app.register(cronRoutes);
   if (config.enableTestClock) await app.register(testClockRoutes, { afterAdvance: deps.afterClockAdvance });

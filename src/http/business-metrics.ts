@@ -112,6 +112,34 @@ export function registerBusinessMetrics(registry: Registry, database: Database):
   });
 
   new Gauge({
+    name: 'payouts_reconciliation_items',
+    help: 'Items of the last completed reconciliation with Stripe, by class; `open` counts the differences nobody has accepted (docs/reconciliation.md)',
+    labelNames: ['class', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const found = await rows<{ class: string; accepted: boolean; n: string }>(
+        sql`select i.class, i.accepted_at is not null as accepted, count(*) as n from reconciliation_items i
+            where i.run_id = (select max(id) from reconciliation_runs where status = 'completed') group by 1, 2`,
+      );
+      for (const r of found) {
+        const difference = r.class !== 'matched' && r.class !== 'expected';
+        this.inc({ class: r.class, state: difference && !r.accepted ? 'open' : difference ? 'accepted' : 'in_order' }, Number(r.n));
+      }
+    },
+  });
+
+  new Gauge({
+    name: 'payouts_reconciliation_last_completed_seconds',
+    help: 'When the last reconciliation run completed (Unix seconds; 0: never)',
+    registers: [registry],
+    async collect() {
+      const [found] = await rows<{ at: string | null }>(sql`select extract(epoch from max(finished_at)) as at from reconciliation_runs where status = 'completed'`);
+      this.set(Number(found?.at ?? 0));
+    },
+  });
+
+  new Gauge({
     name: 'payouts_platform_balance_minor',
     help: "The platform's Stripe balance at the latest balance check, by currency and kind (available, pending, required_reserve), in minor units",
     labelNames: ['currency', 'kind'] as const,

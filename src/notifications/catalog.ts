@@ -70,6 +70,8 @@ export const topics = {
   'alert.balance_warning': { category: 'alerts', audience: 'admins', severity: 'warning' },
   'alert.balance_below_reserve': { category: 'alerts', audience: 'admins', severity: 'warning' },
   'alert.balance_runout_projected': { category: 'alerts', audience: 'admins', severity: 'warning' },
+  // Raised by the reconciliation with Stripe (docs/reconciliation.md), one per difference.
+  'alert.reconciliation_difference': { category: 'alerts', audience: 'admins', severity: 'warning' },
 } as const satisfies Record<string, TopicSpec>;
 
 export type Topic = keyof typeof topics;

@@ -174,6 +174,23 @@ const fixtures: Record<Topic, Record<string, unknown>> = {
     runOutShortfall: '30000',
     alertId: '20',
   }),
+  // The reconciliation with Stripe (src/services/reconciliation): one difference per alert.
+  'alert.reconciliation_difference': {
+    runId: '7',
+    about: 'transfer:tr_hand',
+    kind: 'transfer',
+    class: 'missing_here',
+    stripeId: 'tr_hand',
+    localType: null,
+    localId: null,
+    amount: '4200',
+    localAmount: null,
+    currency: 'eur',
+    differences: [],
+    summary: 'Transfer tr_hand of €42.00 to acct_1 was not made by the service: no payout has it or is named by it',
+    severity: 'critical',
+    alertId: '21',
+  },
 };
 
 /** The payload every balance alert carries, with these fields changed. */
@@ -407,6 +424,15 @@ describe('renderMessage', () => {
       '[WARNING] Platform balance does not cover what creators can claim',
       'The available balance of €25,000.00 does not cover what creators can already claim (€5,500.00 short). Add funds to the Stripe balance now.',
     ]);
+  });
+
+  it('a reconciliation difference says what differs, on which side, with the run to open', async () => {
+    const en = await renderMessage('alert.reconciliation_difference', fixtures['alert.reconciliation_difference'], contextFor('alert.reconciliation_difference', 'en'));
+    expect(en.subject).toBe('[CRITICAL] Reconciliation: transfer at Stripe, not here (€42.00)');
+    expect(en.text).toContain('Transfer tr_hand of €42.00 to acct_1 was not made by the service');
+    expect(en.html).toContain('/dashboard/admin/reconciliation?run=7');
+    const fr = await renderMessage('alert.reconciliation_difference', { ...fixtures['alert.reconciliation_difference'], class: 'mismatched', severity: undefined }, contextFor('alert.reconciliation_difference', 'fr'));
+    expect(fr.subject).toMatch(/^\[WARNING\] Rapprochement : virement différent chez Stripe \(42,00\s€\)$/);
   });
 
   it.each(cases)('%s in %s: an empty or malformed payload still renders, saying less', async (topic, locale) => {

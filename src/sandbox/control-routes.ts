@@ -24,6 +24,9 @@ const webhookOptionsSchema = z
   .partial()
   .strict();
 
+/** Fields a test may overwrite on a stored object (`POST /_sandbox/objects/:id`). */
+const tamperSchema = z.strictObject({ amount: z.coerce.number().int().min(0), status: z.string().min(1).max(40), currency: z.string().length(3) }).partial();
+
 /**
  * Sandbox-only endpoints under `/_sandbox/…` (no API key): clock, failure injection, rate
  * limit, webhook delivery behaviour, reset, and the pages that stand in for Stripe-hosted
@@ -67,6 +70,23 @@ export function registerControlRoutes(app: FastifyInstance, sandbox: SandboxCont
     const { keepWebhookEndpoints } = z.object({ keepWebhookEndpoints: z.coerce.boolean().default(false) }).parse(request.body ?? {});
     reset({ keepWebhookEndpoints });
     return { ok: true, platform_account: sandbox.platformAccountId };
+  });
+
+  // Tampering, for reconciliation tests (docs/reconciliation.md): Stripe's side changed behind the
+  // service's back — an amount or status edited, an object lost. No event is sent: the point is
+  // that only a comparison with Stripe can find it.
+  app.post<{ Params: { id: string } }>('/_sandbox/objects/:id', async (request, reply) => {
+    const object = sandbox.store.find(request.params.id);
+    if (!object) return reply.code(404).send({ error: { type: 'invalid_request_error', message: `No such object: '${request.params.id}'` } });
+    const changes = tamperSchema.parse(request.body ?? {});
+    Object.assign(object, changes);
+    return object;
+  });
+
+  app.delete<{ Params: { id: string } }>('/_sandbox/objects/:id', async (request, reply) => {
+    if (!sandbox.store.find(request.params.id)) return reply.code(404).send({ error: { type: 'invalid_request_error', message: `No such object: '${request.params.id}'` } });
+    sandbox.store.delete(request.params.id);
+    return { id: request.params.id, deleted: true };
   });
 
   app.post<{ Params: { id: string } }>('/_sandbox/accounts/:id/onboard', async (request) => completeOnboarding(sandbox, connectedAccount(sandbox, request.params.id)));

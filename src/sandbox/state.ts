@@ -29,6 +29,8 @@ export class ObjectStore {
   /** The same records by `object` type, so listing one type never scans the others. */
   private readonly byType = new Map<string, Map<string, StoredRecord>>();
   private seq = 0;
+  /** Ids forgotten through `delete` (an object Stripe "lost"): other objects may still name them. */
+  private readonly deleted = new Set<string>();
 
   insert<T extends StripeObject>(account: string, object: T, includable: Record<string, unknown> = {}): T {
     const record: StoredRecord = { account, seq: ++this.seq, object, includable };
@@ -77,11 +79,18 @@ export class ObjectStore {
   delete(id: string): void {
     const record = this.records.get(id);
     if (!record) return;
+    this.deleted.add(id);
     this.records.delete(id);
     this.byType.get(record.object.object)?.delete(id);
   }
 
+  /** Whether `delete` forgot this id. */
+  wasDeleted(id: string): boolean {
+    return this.deleted.has(id);
+  }
+
   clear(): void {
+    this.deleted.clear();
     this.records.clear();
     this.byType.clear();
   }

@@ -7,3 +7,4 @@ export * from './refunds.js';
 export * from './alerts.js';
 export * from './analytics.js';
 export * from './balance-snapshots.js';
+export * from './reconciliation.js';

@@ -45,6 +45,8 @@ export const payments = pgTable(
   (t) => [
     uniqueIndex('payments_booking_unique').on(t.bookingId).where(sql`${t.bookingId} is not null`),
     index('payments_creator_idx').on(t.creatorId, t.createdAt),
+    // Refunds, disputes and the reconciliation with Stripe find a payment by its charge.
+    index('payments_stripe_charge_idx').on(t.stripeChargeId).where(sql`${t.stripeChargeId} is not null`),
     // The release sweep's index: only HELD rows, by due date.
     // Payout allocation: a creator's READY payments, oldest release first.
     index('payments_ready_idx').on(t.creatorId, t.currency, t.payoutReleaseDate, t.id).where(sql`${t.status} = 'READY'`),

@@ -23,4 +23,8 @@ export const dashboardPaths = {
   adminCreators(creatorId?: string | null): string {
     return creatorId ? `/dashboard/admin/creators?search=${encodeURIComponent(creatorId)}` : '/dashboard/admin/creators';
   },
+  /** A reconciliation run's differences, or the latest run. */
+  adminReconciliation(runId?: string | null): string {
+    return runId ? `/dashboard/admin/reconciliation?run=${encodeURIComponent(runId)}` : '/dashboard/admin/reconciliation';
+  },
 } as const;

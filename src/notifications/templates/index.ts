@@ -17,6 +17,7 @@ import { payoutApprovalRequired } from './payout-approval-required.js';
 import { payoutApproved, payoutCancelled, payoutRejected, payoutRequested, payoutScheduled } from './payout-requests.js';
 import { payoutFailed, payoutPaid, payoutRetrying } from './payout-transfers.js';
 import { creatorDebtRecovered, paymentDisputed, paymentDisputeClosed, paymentRefunded } from './refunds-disputes.js';
+import { alertReconciliationDifference } from './reconciliation-alerts.js';
 import { alertAlertsSummarised, alertPayoutBankPayoutOverdue, alertPayoutFailureRate, alertPayoutReviewOverdue, alertWebhookEventsFailing } from './monitor-alerts.js';
 import { alertWebhookRetriesExhausted } from './webhook-alerts.js';
 
@@ -63,4 +64,5 @@ export const templates: Readonly<Record<Topic, TopicTemplate>> = {
   'alert.balance_warning': alertBalanceWarning,
   'alert.balance_below_reserve': alertBalanceBelowReserve,
   'alert.balance_runout_projected': alertBalanceRunoutProjected,
+  'alert.reconciliation_difference': alertReconciliationDifference,
 };

@@ -19,11 +19,12 @@ export interface RequestPolicyOptions {
 
 const common = { maxAttempts: 4, maxRateLimitedAttempts: 12, baseDelayMs: 500, maxDelayMs: 8_000 };
 /**
- * Money-moving writes get a share of the budget of their own, so a bulk payout run leaves room
- * for webhooks' look-ups and the dashboard's reads (Stripe counts all of them together).
+ * Money-moving writes, and reconciliation's reads (`reconcile.read`), each get half the budget at
+ * most, so a bulk payout run or a reconciliation leaves room for webhooks' look-ups and the
+ * dashboard's reads (Stripe counts all of them together).
  */
-export const liveDefaults: RequestPolicyOptions = { requestsPerSecond: 80, perOperation: { 'transfers.create': 40, 'payouts.create': 40 }, ...common };
-export const testModeDefaults: RequestPolicyOptions = { requestsPerSecond: 20, perOperation: { 'transfers.create': 10, 'payouts.create': 10 }, ...common };
+export const liveDefaults: RequestPolicyOptions = { requestsPerSecond: 80, perOperation: { 'transfers.create': 40, 'payouts.create': 40, 'reconcile.read': 40 }, ...common };
+export const testModeDefaults: RequestPolicyOptions = { requestsPerSecond: 20, perOperation: { 'transfers.create': 10, 'payouts.create': 10, 'reconcile.read': 10 }, ...common };
 
 /**
  * At most `requestsPerSecond`, evenly spaced (one request every 1000/rps ms): the exact rate asked

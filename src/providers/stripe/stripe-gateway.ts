@@ -256,9 +256,73 @@ export class StripeGateway {
     return this.policy.run('payouts.retrieve', () => this.stripe.payouts.retrieve(input.bankPayoutId, {}, { stripeAccount: input.accountId }));
   }
 
+  // Reconciliation's reads (docs/reconciliation.md): pages of 100, in the period [gte, lt), all
+  // through one operation, `reconcile.read`, whose share of the request budget is capped so that a
+  // run never starves payouts and webhooks of theirs.
+
+  /** One page of the platform's transfers created in the period, newest first (their first 10 reversals embedded). */
+  listTransfers(input: ReconcilePageInput): Promise<Stripe.ApiList<Stripe.Transfer>> {
+    return this.policy.run(RECONCILE_READ, () => this.stripe.transfers.list({ created: { gte: input.gte, lt: input.lt }, limit: 100, ...(input.startingAfter && { starting_after: input.startingAfter }) }));
+  }
+
+  /** One page of a transfer's reversals (when it has more than the 10 embedded). */
+  listTransferReversals(input: { transferId: string; startingAfter?: string | undefined }): Promise<Stripe.ApiList<Stripe.TransferReversal>> {
+    return this.policy.run(RECONCILE_READ, () => this.stripe.transfers.listReversals(input.transferId, { limit: 100, ...(input.startingAfter && { starting_after: input.startingAfter }) }));
+  }
+
+  /** One transfer, or undefined when Stripe has no such transfer. */
+  findTransfer(transferId: string): Promise<Stripe.Transfer | undefined> {
+    return orMissing(this.policy.run(RECONCILE_READ, () => this.stripe.transfers.retrieve(transferId)));
+  }
+
+  /** One page of a connected account's bank payouts created in the period. */
+  listConnectedPayouts(input: ReconcilePageInput & { accountId: string }): Promise<Stripe.ApiList<Stripe.Payout>> {
+    return this.policy.run(RECONCILE_READ, () =>
+      this.stripe.payouts.list({ created: { gte: input.gte, lt: input.lt }, limit: 100, ...(input.startingAfter && { starting_after: input.startingAfter }) }, { stripeAccount: input.accountId }),
+    );
+  }
+
+  /** One bank payout of a connected account, or undefined when Stripe has no such payout. */
+  findConnectedPayout(input: { accountId: string; bankPayoutId: string }): Promise<Stripe.Payout | undefined> {
+    return orMissing(this.policy.run(RECONCILE_READ, () => this.stripe.payouts.retrieve(input.bankPayoutId, {}, { stripeAccount: input.accountId })));
+  }
+
+  /** One page of the platform's balance transactions created in the period, each with its source object expanded. */
+  listBalanceTransactions(input: ReconcilePageInput): Promise<Stripe.ApiList<Stripe.BalanceTransaction>> {
+    return this.policy.run(RECONCILE_READ, () =>
+      this.stripe.balanceTransactions.list({ created: { gte: input.gte, lt: input.lt }, limit: 100, expand: ['data.source'], ...(input.startingAfter && { starting_after: input.startingAfter }) }),
+    );
+  }
+
+  /** One charge, or undefined when Stripe has no such charge. */
+  findCharge(chargeId: string): Promise<Stripe.Charge | undefined> {
+    return orMissing(this.policy.run(RECONCILE_READ, () => this.stripe.charges.retrieve(chargeId)));
+  }
+
   /** The platform's balance, or a connected account's. */
   retrieveBalance(accountId?: string): Promise<Stripe.Balance> {
     return this.policy.run('balance.retrieve', () => this.stripe.balance.retrieve({}, accountId ? { stripeAccount: accountId } : {}));
+  }
+}
+
+/** The policy operation of reconciliation's reads (its share of the budget: `perOperation`). */
+export const RECONCILE_READ = 'reconcile.read';
+
+export interface ReconcilePageInput {
+  /** Unix seconds: created at or after. */
+  gte: number;
+  /** Unix seconds: created before. */
+  lt: number;
+  startingAfter?: string | undefined;
+}
+
+/** Stripe's 404 (`resource_missing`) as undefined; every other failure as it was. */
+async function orMissing<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'STRIPE_RESOURCE_MISSING') return undefined;
+    throw error;
   }
 }
 

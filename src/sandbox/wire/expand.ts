@@ -47,6 +47,8 @@ function expandNode(value: unknown, tree: ExpansionTree, store: ObjectStore, pre
     }
     if (typeof current === 'string') {
       const target = store.find(current);
+      // An id whose object was deleted (`DELETE /_sandbox/objects/:id`, a lost object) stays an id.
+      if (!target && store.wasDeleted(current)) continue;
       if (!target) throw invalidRequest(`This property cannot be expanded (${path}).`, { param: 'expand' });
       current = structuredClone(target);
     } else if (current === undefined) {

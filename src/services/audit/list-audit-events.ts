@@ -8,7 +8,7 @@ export type AuditEvent = typeof auditEvents.$inferSelect;
 export type AuditSubjectType = AuditEventInput['subjectType'];
 
 /** What `recordAuditEvent` writes about; the filter accepts exactly these. */
-export const auditSubjectTypes = ['payment', 'payout', 'creator', 'user', 'api_key', 'webhook_event', 'notification', 'alert'] as const satisfies readonly AuditSubjectType[];
+export const auditSubjectTypes = ['payment', 'payout', 'creator', 'user', 'api_key', 'webhook_event', 'notification', 'alert', 'reconciliation_item'] as const satisfies readonly AuditSubjectType[];
 
 export interface ListAuditEventsInput {
   subjectType?: AuditSubjectType | undefined;

@@ -4,7 +4,7 @@ import { auditEvents } from '../../db/schema/index.js';
 export interface AuditEventInput {
   actor: string;
   action: string;
-  subjectType: 'payment' | 'payout' | 'creator' | 'user' | 'api_key' | 'webhook_event' | 'notification' | 'alert';
+  subjectType: 'payment' | 'payout' | 'creator' | 'user' | 'api_key' | 'webhook_event' | 'notification' | 'alert' | 'reconciliation_item';
   subjectId: string;
   fromStatus?: string | null;
   toStatus?: string | null;

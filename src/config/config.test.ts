@@ -13,6 +13,9 @@ function configErrorOf(env: Record<string, string>): ConfigError {
   throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
 }
 
+/** What production needs besides SESSION_SECRET: a Stripe key and a webhook secret. */
+const production: Record<string, string> = { NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_a' };
+
 describe('loadConfig defaults (empty environment)', () => {
   const config = loadConfig({});
 
@@ -120,8 +123,8 @@ describe('loadConfig values', () => {
     expect(loadConfig({ DATABASE_URL: databaseUrl }).demo).toBe(false);
     expect(loadConfig({ DEMO: '0' }).demo).toBe(false);
     expect(loadConfig({ DEMO: 'true', DATABASE_URL: databaseUrl }).demo).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).demo).toBe(false); // embedded, but production
-    expect(configErrorOf({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DEMO: '1' }).message).toMatch(/DEMO.*published password/);
+    expect(loadConfig({ ...production, SESSION_SECRET: 'x'.repeat(32) }).demo).toBe(false); // embedded, but production
+    expect(configErrorOf({ ...production, SESSION_SECRET: 'x'.repeat(32), DEMO: '1' }).message).toMatch(/DEMO.*published password/);
   });
 
   it.each([
@@ -221,19 +224,29 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
   });
 
   it('refuses the test clock in production', () => {
-    const error = configErrorOf({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), ENABLE_TEST_CLOCK: '1' });
+    const error = configErrorOf({ ...production, SESSION_SECRET: 'x'.repeat(32), ENABLE_TEST_CLOCK: '1' });
     expect(error.issues).toEqual([{ variable: 'ENABLE_TEST_CLOCK', message: expect.stringContaining('production') }]);
+  });
+
+  it('refuses production without a Stripe key or a webhook secret: no sandbox, no unverifiable webhooks', () => {
+    const error = configErrorOf({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) });
+    expect(error.issues).toEqual([
+      { variable: 'STRIPE_SECRET_KEY', message: expect.stringContaining('the local Stripe sandbox is for development') },
+      { variable: 'STRIPE_WEBHOOK_SECRET', message: expect.stringContaining('setup-webhooks') },
+    ]);
+    expect(loadConfig({ ...production, STRIPE_WEBHOOK_SECRET: '', STRIPE_WEBHOOK_SECRET_PAYOUTS: 'whsec_connect', SESSION_SECRET: 'x'.repeat(32) }).stripe.webhookSecrets).toEqual(['whsec_connect']);
+    expect(loadConfig({ NODE_ENV: 'development' }).stripe.useSandbox).toBe(true);
   });
 
   it('refuses production without SESSION_SECRET, and names it once when it is set but too short', () => {
     for (const unset of [{}, { SESSION_SECRET: '' }] as Record<string, string>[]) {
-      const error = configErrorOf({ NODE_ENV: 'production', ...unset });
+      const error = configErrorOf({ ...production, ...unset });
       expect(error.issues).toEqual([{ variable: 'SESSION_SECRET', message: expect.stringContaining('must be set when NODE_ENV=production') }]);
       expect(error.message).toContain('SESSION_SECRET: ');
     }
-    const tooShort = configErrorOf({ NODE_ENV: 'production', SESSION_SECRET: 'short' });
+    const tooShort = configErrorOf({ ...production, SESSION_SECRET: 'short' });
     expect(tooShort.issues).toEqual([{ variable: 'SESSION_SECRET', message: expect.stringMatching(/at least 32 characters/) }]);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).sessionSecret).toBe('x'.repeat(32));
+    expect(loadConfig({ ...production, SESSION_SECRET: 'x'.repeat(32) }).sessionSecret).toBe('x'.repeat(32));
     expect(loadConfig({ NODE_ENV: 'development' }).sessionSecret).toBeUndefined();
   });
 
@@ -264,6 +277,7 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
       DATABASE_URL: 'mysql://x',
       PAYOUT_MODE: 'weekly',
       STRIPE_SECRET_KEY: 'foo',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
       NODE_ENV: 'production',
       SESSION_SECRET: 'x'.repeat(32),
       ENABLE_TEST_CLOCK: 'yes',

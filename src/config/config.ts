@@ -339,6 +339,14 @@ function crossVariableProblems(env: Partial<Env>, raw: Record<string, string | u
     // Without it every restart would log everybody out and void every token, on every instance differently.
     problems.push({ variable: 'SESSION_SECRET', message: 'must be set when NODE_ENV=production (at least 32 random characters)' });
   }
+  if (env.NODE_ENV === 'production' && (raw.STRIPE_SECRET_KEY ?? '') === '') {
+    // Without a key the service would start the local sandbox and "pay" creators into it.
+    problems.push({ variable: 'STRIPE_SECRET_KEY', message: 'must be set when NODE_ENV=production (the local Stripe sandbox is for development)' });
+  }
+  if (env.NODE_ENV === 'production' && (raw.STRIPE_WEBHOOK_SECRET ?? '') === '' && (raw.STRIPE_WEBHOOK_SECRET_PAYOUTS ?? '') === '') {
+    // Without one no Stripe event verifies: payments are never recorded, payouts never settle.
+    problems.push({ variable: 'STRIPE_WEBHOOK_SECRET', message: 'must be set when NODE_ENV=production (`npx payouts stripe setup-webhooks --url …` prints it)' });
+  }
   if (env.NODE_ENV === 'production' && env.DEMO === true) {
     // The demo's admin has a published password.
     problems.push({ variable: 'DEMO', message: 'must not be on when NODE_ENV=production (the demo admin has a published password)' });

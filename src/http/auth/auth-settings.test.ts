@@ -54,7 +54,7 @@ describe('the session secret', () => {
   });
 
   it('with SESSION_SECRET: no warning, and tokens survive a restart', async () => {
-    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'a-stable-session-secret-0123456789abcdef', LOG_LEVEL: 'warn' });
+    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'a-stable-session-secret-0123456789abcdef', STRIPE_SECRET_KEY: 'sk_live_auth_settings', STRIPE_WEBHOOK_SECRET: 'whsec_auth_settings', LOG_LEVEL: 'warn' });
     const clock = new AdjustableClock();
     const { key } = await database.db.transaction((tx) => createApiKey(tx, { role: 'PLATFORM', name: 'p', actor: 'test' }, { clock }));
     const { user } = await database.db.transaction((tx) =>

@@ -154,7 +154,7 @@ describe(`creator balance, payments and cron routes on ${testDatabaseKind}`, () 
 describe('in production', () => {
   it('has no unauthenticated GET update-status and no test clock', async () => {
     const prod = await createTestApp({
-      env: { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), CRON_SECRET: 'prod-cron-secret-0123456789' },
+      env: { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), CRON_SECRET: 'prod-cron-secret-0123456789', STRIPE_SECRET_KEY: 'sk_test_production_mode', STRIPE_WEBHOOK_SECRET: 'whsec_production_mode' },
     });
     try {
       expect((await prod.app.inject({ method: 'GET', url: '/api/payouts/update-status' })).statusCode).toBe(404);

@@ -14,6 +14,8 @@
  * service and the sandbox alone. Stripe objects are put straight into the sandbox's store (what
  * matters is reading them back, not making them).
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config/config.js';
@@ -21,7 +23,7 @@ import { SANDBOX_SECRET_KEY } from '../src/http/app.js';
 import { AdjustableClock } from '../src/providers/clock/index.js';
 import { StripeGateway } from '../src/providers/stripe/index.js';
 import { liveDefaults, testModeDefaults, type RequestPolicyOptions } from '../src/providers/stripe/request-policy.js';
-import { startSandbox, type AdvanceableClock } from '../src/sandbox/index.js';
+import { createSandboxClock, startSandbox } from '../src/sandbox/index.js';
 import { reconcileWithStripe, type ReconcileProgress } from '../src/services/reconciliation/reconcile-with-stripe.js';
 import { createScratchDatabase, type BenchDatabaseKind } from './scratch-database.js';
 
@@ -32,6 +34,9 @@ const { values } = parseArgs({
     creators: { type: 'string', default: '1000' },
     budget: { type: 'string', default: 'live' },
     db: { type: 'string', default: 'postgres' },
+    'in-process': { type: 'boolean', default: false },
+    'serve-sandbox': { type: 'boolean', default: false },
+    now: { type: 'string' },
   },
 });
 const transfers = Number(values.transfers);
@@ -45,12 +50,16 @@ const budgets: Record<string, Partial<RequestPolicyOptions>> = {
 const budget = budgets[values.budget];
 if (!budget) throw new Error(`--budget must be one of ${Object.keys(budgets).join(', ')}`);
 
+if (values['serve-sandbox']) {
+  const sandbox = await seededSandbox(new Date(values.now!));
+  process.stdout.write(`READY ${sandbox.url}\n`);
+  process.on('SIGTERM', () => void sandbox.close().then(() => process.exit(0)));
+} else {
 const clock = new AdjustableClock();
 const now = clock.now();
 const periodStart = new Date(now.getTime() - 86_400_000);
 const scratch = await createScratchDatabase(values.db as BenchDatabaseKind, 10);
-const sharedClock: AdvanceableClock = { now: () => clock.now().getTime(), advance: (seconds) => void clock.advance(seconds) };
-const sandbox = await startSandbox({ port: 0, clock: sharedClock });
+const stripeSide = await startStripeSide(now);
 
 try {
   const db = scratch.database.db;
@@ -74,6 +83,93 @@ try {
     select 'pay_r' || i, 'cr_r' || (1 + i % ${creators}), 'pi_r' || i, 'pi_r' || i, 'ch_r' || i, 2000 + (i::bigint * 104729) % 20000, 'eur', 0, 2000 + (i::bigint * 104729) % 20000, 'HELD', t, t + interval '7 days', t, t
     from generate_series(1, ${charges}) as i, lateral (select ${iso}::timestamptz - (i::float8 / ${charges} * 0.98 + 0.01) * interval '1 day' as t) as at`);
 
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
+
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CRON_SECRET: 'bench-cron-secret-0123456789' });
+  const stripe = new StripeGateway({ secretKey: SANDBOX_SECRET_KEY, apiBase: stripeSide.url, webhookSecrets: [], policy: budget });
+  // Time spent waiting for Stripe's answers (the sandbox's work, HTTP, the SDK, the budget's pacing), summed over calls.
+  let stripeMs = 0;
+  for (const method of ['listTransfers', 'listTransferReversals', 'findTransfer', 'listConnectedPayouts', 'findConnectedPayout', 'listBalanceTransactions', 'findCharge'] as const) {
+    const real = (stripe[method] as (input: never) => Promise<unknown>).bind(stripe);
+    Object.assign(stripe, {
+      [method]: async (input: never) => {
+        const began = performance.now();
+        try {
+          return await real(input);
+        } finally {
+          stripeMs += performance.now() - began;
+        }
+      },
+    });
+  }
+  const total = budget.requestsPerSecond ?? 0;
+  const cap = budget.perOperation?.['reconcile.read'] ?? total;
+  console.log(`loaded ${transfers} payouts + transfers, ${charges} payments + charges (${2 * transfers + charges} Stripe objects to list) on ${scratch.database.kind} in ${loadSeconds.toFixed(1)} s`);
+  console.log(`budget ${values.budget}: ${total} requests/s in all, reconciliation's reads capped at ${cap}/s`);
+
+  let lastPhase = '';
+  const started = performance.now();
+  const run = await reconcileWithStripe(db, { config, clock, stripe }, {
+    actor: 'bench',
+    since: periodStart,
+    until: new Date(now.getTime() + 1000),
+    onProgress(progress: ReconcileProgress) {
+      if (progress.phase !== lastPhase) console.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s: ${progress.phase} (${progress.stripeObjects} objects, ${progress.stripeRequests} requests so far)`);
+      lastPhase = progress.phase;
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const rate = run.stripeRequests / seconds;
+  console.log(`run ${run.id}: ${run.stripeObjects} Stripe objects, ${run.stripeRequests} requests in ${seconds.toFixed(1)} s`);
+  console.log(`  ${(run.stripeObjects / seconds).toFixed(0)} objects/s, ${rate.toFixed(1)} requests/s = ${((rate / total) * 100).toFixed(0)} % of the ${total}/s budget (${((rate / cap) * 100).toFixed(0)} % of reconciliation's ${cap}/s)`);
+  console.log(`  waiting for Stripe: ${(stripeMs / 1000).toFixed(1)} s summed over requests (${(stripeMs / run.stripeRequests).toFixed(0)} ms each; the next page is fetched while one is handled)`);
+  console.log(`  counts ${JSON.stringify(run.counts)}`);
+  const expected = { mismatched: 1, missing_here: 1, missing_at_stripe: 1 };
+  for (const [name, count] of Object.entries(expected)) {
+    if (run.counts[name as keyof typeof expected] !== count) throw new Error(`expected ${count} ${name}, found ${run.counts[name as keyof typeof expected]}`);
+  }
+  if (run.counts.matched !== transfers + charges - 2) throw new Error(`expected ${transfers + charges - 2} matched, found ${run.counts.matched}`);
+  console.log('  the three planted differences were found, everything else matched');
+} finally {
+  await stripeSide.close();
+  await scratch.drop();
+}
+}
+
+function balanceTransaction(id: string, amount: number, type: string, source: string, created: number) {
+  return {
+    id, object: 'balance_transaction', amount, available_on: created, created, currency: 'eur', description: null, exchange_rate: null, fee: 0, fee_details: [],
+    net: amount, reporting_category: type, source, status: 'available', type,
+  };
+}
+
+/**
+ * The Stripe side: a sandbox holding the transfers and charges (with their balance transactions)
+ * of the payouts and payments loaded, oldest first, and the planted differences. In a process of
+ * its own by default (as Stripe is another machine); `--in-process` keeps it in this one.
+ */
+async function startStripeSide(now: Date): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!values['in-process']) {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-sandbox', '--now', now.toISOString(), '--transfers', String(transfers), '--charges', String(charges), '--creators', String(creators)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let buffered = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        const match = /^READY (\S+)$/m.exec(buffered);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`the sandbox process exited (${code}) before it was ready`)));
+    });
+    return { url, close: async () => void child.kill('SIGTERM') };
+  }
+  const sandbox = await seededSandbox(now);
+  return { url: sandbox.url, close: () => sandbox.close() };
+}
+
+async function seededSandbox(now: Date) {
+  const sandbox = await startSandbox({ port: 0, clock: createSandboxClock({ startAt: now }) });
   // The Stripe side, oldest first (the sandbox lists newest first by insertion).
   const platform = sandbox.platformAccountId;
   const created = (i: number, n: number) => Math.floor((now.getTime() - (i / n) * 0.98 * 86_400_000 - 0.01 * 86_400_000) / 1000);
@@ -118,45 +214,5 @@ try {
   });
   (sandbox.state.find('tr_r10') as unknown as { amount: number }).amount += 1;
   sandbox.state.delete('tr_r20');
-  const loadSeconds = (performance.now() - loadStarted) / 1000;
-
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CRON_SECRET: 'bench-cron-secret-0123456789' });
-  const stripe = new StripeGateway({ secretKey: SANDBOX_SECRET_KEY, apiBase: sandbox.url, webhookSecrets: [], policy: budget });
-  const total = budget.requestsPerSecond ?? 0;
-  const cap = budget.perOperation?.['reconcile.read'] ?? total;
-  console.log(`loaded ${transfers} payouts + transfers, ${charges} payments + charges (${2 * transfers + charges} Stripe objects to list) on ${scratch.database.kind} in ${loadSeconds.toFixed(1)} s`);
-  console.log(`budget ${values.budget}: ${total} requests/s in all, reconciliation's reads capped at ${cap}/s`);
-
-  let lastPhase = '';
-  const started = performance.now();
-  const run = await reconcileWithStripe(db, { config, clock, stripe }, {
-    actor: 'bench',
-    since: periodStart,
-    until: new Date(now.getTime() + 1000),
-    onProgress(progress: ReconcileProgress) {
-      if (progress.phase !== lastPhase) console.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s: ${progress.phase} (${progress.stripeObjects} objects, ${progress.stripeRequests} requests so far)`);
-      lastPhase = progress.phase;
-    },
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const rate = run.stripeRequests / seconds;
-  console.log(`run ${run.id}: ${run.stripeObjects} Stripe objects, ${run.stripeRequests} requests in ${seconds.toFixed(1)} s`);
-  console.log(`  ${(run.stripeObjects / seconds).toFixed(0)} objects/s, ${rate.toFixed(1)} requests/s = ${((rate / total) * 100).toFixed(0)} % of the ${total}/s budget (${((rate / cap) * 100).toFixed(0)} % of reconciliation's ${cap}/s)`);
-  console.log(`  counts ${JSON.stringify(run.counts)}`);
-  const expected = { mismatched: 1, missing_here: 1, missing_at_stripe: 1 };
-  for (const [name, count] of Object.entries(expected)) {
-    if (run.counts[name as keyof typeof expected] !== count) throw new Error(`expected ${count} ${name}, found ${run.counts[name as keyof typeof expected]}`);
-  }
-  if (run.counts.matched !== transfers + charges - 2) throw new Error(`expected ${transfers + charges - 2} matched, found ${run.counts.matched}`);
-  console.log('  the three planted differences were found, everything else matched');
-} finally {
-  await sandbox.close();
-  await scratch.drop();
-}
-
-function balanceTransaction(id: string, amount: number, type: string, source: string, created: number) {
-  return {
-    id, object: 'balance_transaction', amount, available_on: created, created, currency: 'eur', description: null, exchange_rate: null, fee: 0, fee_details: [],
-    net: amount, reporting_category: type, source, status: 'available', type,
-  };
+  return sandbox;
 }

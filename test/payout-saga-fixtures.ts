@@ -22,6 +22,9 @@ export function payoutSagaFixtures(getApp: () => TestApp) {
   let counter = 0;
 
   return {
+    /** The official SDK on the sandbox, as someone outside the service (a customer, a person in the Stripe dashboard). */
+    stripeClient: customer,
+
     /** Money in the platform's sandbox balance, available at once, so transfers can be funded. */
     async fundPlatform(amount = 50_000_000, currency = 'eur') {
       await customer().paymentIntents.create({ amount, currency, payment_method: 'pm_card_bypassPending', confirm: true });

@@ -305,6 +305,16 @@ export class StripeGateway {
   }
 }
 
+/** Stripe's shapes of what reconciliation reads, for the services that compare them (only this folder imports the SDK). */
+export type StripeList<T> = Stripe.ApiList<T>;
+export type StripeTransfer = Stripe.Transfer;
+export type StripeTransferReversal = Stripe.TransferReversal;
+export type StripeBankPayout = Stripe.Payout;
+export type StripeBalanceTransaction = Stripe.BalanceTransaction;
+export type StripeCharge = Stripe.Charge;
+export type StripeRefund = Stripe.Refund;
+export type StripeDispute = Stripe.Dispute;
+
 /** The policy operation of reconciliation's reads (its share of the budget: `perOperation`). */
 export const RECONCILE_READ = 'reconcile.read';
 

@@ -1,5 +1,4 @@
 import { and, eq } from 'drizzle-orm';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import { testDatabaseKind } from '../../../test/database.js';
@@ -16,7 +15,7 @@ let context: ServiceContext;
 let principals: TestPrincipals;
 const f = payoutSagaFixtures(() => t);
 const admin = 'user:usr_reconcile_admin';
-const customer = () => new Stripe('sk_test_reconcile_customer', t.testSandbox!.clientOptions);
+const customer = () => f.stripeClient();
 
 async function itemsOf(runId: bigint): Promise<ReconciliationItem[]> {
   return t.database.db.select().from(reconciliationItems).where(eq(reconciliationItems.runId, runId));

@@ -1,5 +1,4 @@
 import { and, eq, gte, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
-import type Stripe from 'stripe';
 import type { Db } from '../../db/database.js';
 import {
   alerts,
@@ -32,6 +31,7 @@ import { formatMoney } from '../../domain/money/index.js';
 import { raiseAlerts, type AlertInput } from '../alerts/raise-alert.js';
 import { resolveAlertsByFingerprint } from '../alerts/resolve-cleared-alerts.js';
 import type { ServiceContext } from '../context.js';
+import type { StripeBalanceTransaction, StripeBankPayout, StripeCharge, StripeDispute, StripeList, StripeRefund, StripeTransfer, StripeTransferReversal } from '../../providers/stripe/index.js';
 
 export type ReconciliationRun = typeof reconciliationRuns.$inferSelect;
 export type ReconciliationItem = typeof reconciliationItems.$inferSelect;
@@ -60,6 +60,8 @@ export interface ReconcileInput {
 export const DEFAULT_PERIOD_MS = 2 * 24 * 60 * 60 * 1000;
 /** A run whose heartbeat is older than this was abandoned (its process died); the next run marks it failed. */
 export const ABANDONED_AFTER_MS = 10 * 60 * 1000;
+/** Lists read at once (time slices of the period, or accounts). */
+const STREAMS = 4;
 /** How often a run tells that it is alive (and how far it got), at most. */
 const HEARTBEAT_MS = 5_000;
 /** Rows per INSERT of items. */
@@ -147,7 +149,7 @@ const fromUnix = (seconds: number) => new Date(seconds * 1000);
 const idOf = (value: string | { id: string } | null | undefined) => (value === null || value === undefined ? null : typeof value === 'string' ? value : value.id);
 
 /** The payout a transfer names: its `payoutId` metadata, else its `payout_<id>` transfer group. */
-function payoutNamedBy(transfer: Pick<Stripe.Transfer, 'metadata' | 'transfer_group'>): string | null {
+function payoutNamedBy(transfer: Pick<StripeTransfer, 'metadata' | 'transfer_group'>): string | null {
   const fromMetadata = transfer.metadata?.payoutId;
   if (fromMetadata) return fromMetadata;
   return transfer.transfer_group?.startsWith('payout_') ? transfer.transfer_group.slice('payout_'.length) : null;
@@ -202,14 +204,26 @@ class Reconciliation {
 
   async transfers(): Promise<void> {
     this.phase = 'transfers';
-    await this.eachPage((startingAfter) => this.stripe.listTransfers({ gte: this.gte, lt: this.lt, startingAfter }), (data) => this.handleTransfers(data));
+    await this.eachSlice((gte, lt) => this.eachPage((startingAfter) => this.stripe.listTransfers({ gte, lt, startingAfter }), (data) => this.handleTransfers(data)));
+  }
+
+  /**
+   * The period cut into `STREAMS` equal slices of time, listed at once: Stripe answers a list page
+   * in a few hundred milliseconds, so one stream of pages uses a fraction of the budget the
+   * policy allows reconciliation; several fill it (the policy still paces every request).
+   */
+  private async eachSlice(list: (gte: number, lt: number) => Promise<void>): Promise<void> {
+    const span = this.lt - this.gte;
+    const streams = Math.max(1, Math.min(STREAMS, span));
+    const bounds = Array.from({ length: streams + 1 }, (_, i) => this.gte + Math.floor((span * i) / streams));
+    await Promise.all(bounds.slice(0, -1).map((gte, i) => list(gte, bounds[i + 1]!)));
   }
 
   /**
    * Every page of a Stripe list, handled in order; the next page is asked for as soon as this one
    * has arrived, so Stripe's answer and our database work overlap (the request budget still paces them).
    */
-  private async eachPage<T extends { id: string }>(fetch: (startingAfter: string | undefined) => Promise<Stripe.ApiList<T>>, handle: (data: T[]) => Promise<void>): Promise<void> {
+  private async eachPage<T extends { id: string }>(fetch: (startingAfter: string | undefined) => Promise<StripeList<T>>, handle: (data: T[]) => Promise<void>): Promise<void> {
     let next = this.call(() => fetch(undefined));
     for (;;) {
       const page = await next;
@@ -226,7 +240,7 @@ class Reconciliation {
     }
   }
 
-  private async handleTransfers(transfers: readonly Stripe.Transfer[]): Promise<void> {
+  private async handleTransfers(transfers: readonly StripeTransfer[]): Promise<void> {
     if (transfers.length === 0) return;
     const named = transfers.map(payoutNamedBy).filter((id): id is string => id !== null);
     const rows = await this.db
@@ -243,7 +257,7 @@ class Reconciliation {
       );
     const byTransfer = new Map(rows.filter((row) => row.stripeTransferId !== null).map((row) => [row.stripeTransferId!, row]));
     const byId = new Map(rows.map((row) => [row.id, row]));
-    const withReversals: { transfer: Stripe.Transfer; payout: PayoutRecord | undefined }[] = [];
+    const withReversals: { transfer: StripeTransfer; payout: PayoutRecord | undefined }[] = [];
     for (const transfer of transfers) {
       const namesPayout = payoutNamedBy(transfer);
       let payout: PayoutRecord | undefined = byTransfer.get(transfer.id);
@@ -266,7 +280,7 @@ class Reconciliation {
   }
 
   /** A payout that recorded no transfer, with this transfer's amount, currency and destination, started within two days of it. */
-  private async payoutByAmount(transfer: Stripe.Transfer): Promise<PayoutRecord | undefined> {
+  private async payoutByAmount(transfer: StripeTransfer): Promise<PayoutRecord | undefined> {
     const destination = idOf(transfer.destination);
     if (!destination) return undefined;
     const created = fromUnix(transfer.created);
@@ -288,8 +302,8 @@ class Reconciliation {
     return row;
   }
 
-  private async handleReversals(list: readonly { transfer: Stripe.Transfer; payout: PayoutRecord | undefined }[]): Promise<void> {
-    const all: { reversal: Stripe.TransferReversal; transfer: Stripe.Transfer; payout: PayoutRecord | undefined; completes: boolean }[] = [];
+  private async handleReversals(list: readonly { transfer: StripeTransfer; payout: PayoutRecord | undefined }[]): Promise<void> {
+    const all: { reversal: StripeTransferReversal; transfer: StripeTransfer; payout: PayoutRecord | undefined; completes: boolean }[] = [];
     for (const { transfer, payout } of list) {
       const reversals = [...(transfer.reversals?.data ?? [])];
       if (transfer.reversals?.has_more) {
@@ -359,15 +373,21 @@ class Reconciliation {
           lt(payouts.processingStartedAt, this.run.periodEnd),
         ),
       );
-    for (const { accountId } of accounts) {
-      await this.eachPage(
-        (startingAfter) => this.stripe.listConnectedPayouts({ accountId: accountId!, gte: this.gte, lt: this.lt, startingAfter }),
-        (data) => this.handleBankPayouts(accountId!, data),
-      );
-    }
+    // Accounts `STREAMS` at a time.
+    const queue = accounts.map((row) => row.accountId!);
+    const worker = async () => {
+      for (let accountId = queue.shift(); accountId !== undefined; accountId = queue.shift()) {
+        const account = accountId;
+        await this.eachPage(
+          (startingAfter) => this.stripe.listConnectedPayouts({ accountId: account, gte: this.gte, lt: this.lt, startingAfter }),
+          (data) => this.handleBankPayouts(account, data),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STREAMS, queue.length) }, worker));
   }
 
-  private async handleBankPayouts(accountId: string, list: readonly Stripe.Payout[]): Promise<void> {
+  private async handleBankPayouts(accountId: string, list: readonly StripeBankPayout[]): Promise<void> {
     if (list.length === 0) return;
     const named = list.map((p) => p.metadata?.payoutId).filter((id): id is string => Boolean(id));
     const rows = await this.db
@@ -410,13 +430,13 @@ class Reconciliation {
   async balanceTransactions(): Promise<void> {
     this.phase = 'balance_transactions';
     this.progress();
-    await this.eachPage((startingAfter) => this.stripe.listBalanceTransactions({ gte: this.gte, lt: this.lt, startingAfter }), (data) => this.handleBalanceTransactions(data));
+    await this.eachSlice((gte, lt) => this.eachPage((startingAfter) => this.stripe.listBalanceTransactions({ gte, lt, startingAfter }), (data) => this.handleBalanceTransactions(data)));
   }
 
-  private async handleBalanceTransactions(transactions: readonly Stripe.BalanceTransaction[]): Promise<void> {
-    const charges: { charge: Stripe.Charge; created: Date }[] = [];
-    const refunds: { refund: Stripe.Refund; amount: bigint; currency: string; created: Date }[] = [];
-    const disputes: { dispute: Stripe.Dispute; amount: bigint; reinstated: boolean; currency: string; created: Date }[] = [];
+  private async handleBalanceTransactions(transactions: readonly StripeBalanceTransaction[]): Promise<void> {
+    const charges: { charge: StripeCharge; created: Date }[] = [];
+    const refunds: { refund: StripeRefund; amount: bigint; currency: string; created: Date }[] = [];
+    const disputes: { dispute: StripeDispute; amount: bigint; reinstated: boolean; currency: string; created: Date }[] = [];
     for (const transaction of transactions) {
       const source = transaction.source;
       if (!source || typeof source === 'string') continue;
@@ -474,7 +494,7 @@ class Reconciliation {
     }
   }
 
-  private async handleCharges(charges: readonly { charge: Stripe.Charge; created: Date }[]): Promise<void> {
+  private async handleCharges(charges: readonly { charge: StripeCharge; created: Date }[]): Promise<void> {
     if (charges.length === 0) return;
     const intents = charges.map((c) => idOf(c.charge.payment_intent)).filter((id): id is string => id !== null);
     const rows = await this.db
@@ -761,7 +781,7 @@ class Reconciliation {
   }
 }
 
-function transferFacts(transfer: Stripe.Transfer): TransferFacts {
+function transferFacts(transfer: StripeTransfer): TransferFacts {
   return {
     id: transfer.id,
     amount: BigInt(transfer.amount),

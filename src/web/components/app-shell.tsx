@@ -15,6 +15,9 @@ const NAV: Record<'ADMIN' | 'CREATOR', { to: string; label: string }[]> = {
     { to: '/dashboard/admin/payouts', label: 'nav.payouts' },
     { to: '/dashboard/admin/approvals', label: 'nav.approvals' },
     { to: '/dashboard/admin/creators', label: 'nav.creators' },
+    { to: '/dashboard/admin/alerts', label: 'nav.alerts' },
+    { to: '/dashboard/admin/balance', label: 'nav.balance' },
+    { to: '/dashboard/admin/analytics', label: 'nav.analytics' },
     { to: '/dashboard/admin/mailbox', label: 'nav.mailbox' },
   ],
 };

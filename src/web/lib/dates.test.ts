@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRelativeTime } from './dates';
+import { formatDay, formatRelativeTime } from './dates';
 
 const now = new Date('2026-03-10T12:00:00Z');
 
@@ -16,5 +16,14 @@ describe('formatRelativeTime', () => {
     expect(formatRelativeTime('2026-03-10T11:59:30Z', 'en', now)).toBe('now');
     expect(formatRelativeTime('2026-03-10T12:00:20Z', 'fr', now)).toBe('maintenant');
     expect(formatRelativeTime('2026-03-10T12:05:00Z', 'en', now)).toBe('in 5 minutes');
+  });
+});
+
+describe('formatDay', () => {
+  it('shows a YYYY-MM-DD day as that day in any time zone (the API\'s days are UTC days)', () => {
+    expect(formatDay('2026-12-03', 'en')).toBe('Dec 3, 2026');
+    expect(formatDay('2026-12-03', 'fr')).toBe('3 déc. 2026');
+    expect(formatDay('2026-01-01', 'en', 'short')).toBe('Jan 1');
+    expect(formatDay('2026-01-01', 'fr', 'short')).toBe('1 janv.');
   });
 });

@@ -62,3 +62,18 @@ export function formatRelativeTime(value: string | Date, locale: string, now: Da
   }
   return format.format(0, 'second');
 }
+
+/**
+ * A calendar day the API gives as `YYYY-MM-DD` (the analytics' UTC days, a projected date), shown
+ * as that same day whatever the viewer's time zone: "Dec 3, 2026" / "3 déc. 2026"; `short` for a
+ * chart's axis: "Dec 3" / "3 déc.".
+ */
+export function formatDay(day: string, locale: string, style: 'medium' | 'short' = 'medium'): string {
+  const options: Intl.DateTimeFormatOptions = style === 'short' ? { month: 'short', day: 'numeric', timeZone: 'UTC' } : { dateStyle: 'medium', timeZone: 'UTC' };
+  return new Intl.DateTimeFormat(locale, options).format(new Date(`${day}T00:00:00Z`));
+}
+
+/** An instant in few characters, for a chart's axis: "Dec 3, 06:00" / "3 déc., 06:00". */
+export function formatShortDateTime(value: string | Date, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(typeof value === 'string' ? new Date(value) : value);
+}

@@ -1,0 +1,36 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Alert } from '../ui/alert';
+import { Button } from '../ui/button';
+
+export interface AlertActionOutcome {
+  tone: 'success' | 'warning' | 'error';
+  text: string;
+  /** The alert's subject, in the service's words (English). */
+  subject: string;
+}
+
+/**
+ * What came of the last action, above the list, kept until closed: the alert may have left a
+ * filtered list (acknowledged while showing open ones), and a refusal — another admin acted
+ * first — must be read, not flashed. It takes the focus, as the button used may be gone.
+ */
+export function AlertActionMessage({ outcome, onDismiss }: { outcome: AlertActionOutcome | null; onDismiss: () => void }) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), [outcome]);
+  if (!outcome) return null;
+  return (
+    <Alert ref={ref} tabIndex={-1} tone={outcome.tone} className="mb-4 flex items-start justify-between gap-4 focus-visible:outline-2 focus-visible:outline-indigo-600">
+      <div>
+        <p className="font-medium">{outcome.text}</p>
+        <p lang="en" className="mt-0.5">
+          {outcome.subject}
+        </p>
+      </div>
+      <Button variant="ghost" size="sm" onClick={onDismiss}>
+        {t('close')}
+      </Button>
+    </Alert>
+  );
+}

@@ -19,6 +19,7 @@ import { createLogger } from './logger.js';
 import { registerBusinessMetrics } from './business-metrics.js';
 import { createHttpMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { registerStorableTextGuard } from './storable-text-guard.js';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.js';
 import { adminAlertRoutes } from './routes/admin-alerts.js';
 import { adminReconciliationRoutes } from './routes/admin-reconciliation.js';
@@ -129,6 +130,8 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   const metrics = createHttpMetrics();
   app.addHook('onResponse', async (request, reply) => metrics.observe(request, reply));
   registerErrorHandling(app);
+  // Before every route: text PostgreSQL cannot store is a 400 INVALID_TEXT (docs/security.md).
+  registerStorableTextGuard(app);
 
   // First: its security headers apply to every route registered after it.
   await registerWebApp(app, { root: deps.webRoot, embedAllowedOrigins: config.web.embedAllowedOrigins });

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
+import { pino, stdSerializers, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
 
 /** Headers that carry credentials or signatures: never written to a log. */
@@ -9,6 +9,69 @@ export const redactedHeaders = ['authorization', 'cookie', 'set-cookie', 'stripe
 export const redactedFields = ['password', 'secret', 'token', 'apiKey', 'accessToken', 'refreshToken', 'clientSecret'] as const;
 
 const REDACTED_DEPTH = 4;
+
+/**
+ * Fields of database errors that carry the values of a statement: drizzle's `params` (every bound
+ * parameter of a failed query), pg's `detail` ("Key (email)=(…) already exists", "Failing row
+ * contains (…)"). Dropped from logged errors, with the `params: …` line of their messages.
+ */
+export const droppedErrorFields = ['params', 'parameters', 'detail'] as const;
+
+/** How far down `cause` chains the serializer looks for a failed query's message. */
+const MAX_CAUSE_DEPTH = 10;
+
+/**
+ * `err` as pino's standard serializer writes it (type, message and stack with those of its
+ * causes, other own fields) minus the values of SQL statements: a failed query logs its text with
+ * `$1` placeholders, never the parameters bound to them (personal data, ids, secrets' digests).
+ */
+export function serializeError(error: unknown): unknown {
+  const serialized = stdSerializers.err(error as Error) as unknown;
+  if (serialized === error || typeof serialized !== 'object' || serialized === null) return serialized;
+  const out = serialized as Record<string, unknown>;
+  let current: unknown = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && typeof current === 'object' && current !== null; depth++) {
+    const { message, query } = current as { message?: unknown; query?: unknown };
+    // drizzle's DrizzleQueryError: `Failed query: <sql>\nparams: <values>`.
+    if (typeof message === 'string' && typeof query === 'string') {
+      const withoutParams = `Failed query: ${query}`;
+      if (message.startsWith(`${withoutParams}\nparams:`)) {
+        if (typeof out.message === 'string') out.message = out.message.replaceAll(message, withoutParams);
+        if (typeof out.stack === 'string') out.stack = out.stack.replaceAll(message, withoutParams);
+      }
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  for (const field of droppedErrorFields) delete out[field];
+  return out;
+}
+
+/** The path of a request URL: query strings carry tokens (unsubscribe links), emails and filters, so logs never get them. */
+export function pathOfUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  headers?: Record<string, unknown>;
+  socket?: { remoteAddress?: string; remotePort?: number } | null;
+}
+
+/** Fastify's `req` serializer (method, url, host, address, port) with the URL's path only. */
+export function serializeRequest(request: LoggedRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    url: pathOfUrl(request.url),
+    host: request.host ?? request.headers?.host,
+    remoteAddress: request.ip ?? request.socket?.remoteAddress,
+    remotePort: request.socket?.remotePort,
+  };
+}
 
 function redactionPaths(): string[] {
   const paths: string[] = [];
@@ -35,7 +98,8 @@ export interface CreateLoggerOptions {
 
 /**
  * The service's structured logger: JSON lines (pino), one per event, with credentials redacted
- * before they are serialised — Fastify's request logs and any `log.info({ ... })` alike.
+ * before they are serialised — Fastify's request logs and any `log.info({ ... })` alike — request
+ * URLs without their query string, and errors without the parameters of a failed SQL statement.
  *
  * @example
  * const logger = createLogger({ level: config.logLevel });
@@ -45,6 +109,8 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   const settings = {
     level: options.level,
     redact: { paths: redactionPaths(), censor: '[REDACTED]' },
+    // Fastify keeps a logger instance's own serializers over its defaults (which log the URL with its query).
+    serializers: { req: serializeRequest, err: serializeError },
   };
   if (options.pretty) return pino(settings, prettyStream(options.destination));
   return options.destination ? pino(settings, options.destination) : pino(settings);

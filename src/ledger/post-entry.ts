@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../domain/errors/index.js';
+import { MAX_AMOUNT_MINOR } from '../domain/money/index.js';
 import type { DbExecutor } from '../db/database.js';
 import { postingsPayload, validateEntry, type LedgerEntryInput } from './validate-entry.js';
 
@@ -53,6 +54,12 @@ export function ledgerPostStatement(entry: LedgerEntryInput): SQL {
     ${postings}::jsonb)`;
 }
 
+/** `creator:cr_1:held:eur` → `creator cr_1`; anything else as it is. */
+function creatorOf(accountCode: string | undefined): string {
+  const [owner, id] = (accountCode ?? '').split(':');
+  return owner === 'creator' && id ? `creator ${id}` : (accountCode ?? 'the creator');
+}
+
 /** The ledger's SQL refusals as domain errors; anything else is left as it is. */
 export function translateLedgerError(error: unknown): AppError | undefined {
   const cause = (error as { cause?: unknown }).cause ?? error;
@@ -63,6 +70,14 @@ export function translateLedgerError(error: unknown): AppError | undefined {
       details: { account: detail },
       cause,
     });
+  }
+  if (code === 'PY413') {
+    // drizzle/0019_creator_balance_bound.sql: a creator's held + available + reserved + frozen + paid would pass MAX_AMOUNT_MINOR.
+    return new AppError(
+      'BALANCE_LIMIT_EXCEEDED',
+      `This would take what ${creatorOf(detail)} is owed and was paid past ${MAX_AMOUNT_MINOR} minor units, the service's bound for balances (docs/security.md).`,
+      { kind: 'unprocessable', details: { account: detail, max: MAX_AMOUNT_MINOR.toString() }, cause },
+    );
   }
   if (code === 'PY409') {
     return new AppError('LEDGER_KEY_REUSED', message ?? 'ledger entry key reused with other content', {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors/index.js';
+import { MAX_AMOUNT_MINOR } from '../domain/money/index.js';
 import type { LedgerAccount } from './accounts.js';
 
 export type LedgerPostingInput =
@@ -31,15 +32,13 @@ export interface NormalizedEntry {
   contentHash: string;
 }
 
-const PG_BIGINT_MAX = 9_223_372_036_854_775_807n;
-
 function refuse(code: string, message: string, details?: Record<string, unknown>): never {
   throw new AppError(code, message, { kind: 'invalid', details });
 }
 
 /**
  * Check an entry before anything is written: at least two postings, each a positive integer
- * debit or credit, consistent account definitions and currencies, and debits equal to credits
+ * debit or credit of at most `MAX_AMOUNT_MINOR`, consistent account definitions and currencies, and debits equal to credits
  * in every currency. Returns the postings signed (debit +, credit −) and a hash of the content
  * that makes key reuse with other content detectable.
  */
@@ -64,7 +63,9 @@ export function validateEntry(entry: LedgerEntryInput): NormalizedEntry {
     const value = (hasDebit ? posting.debit : posting.credit) as unknown;
     if (typeof value !== 'bigint') refuse('LEDGER_INVALID_AMOUNT', `posting ${index} of ${entry.key}: amounts are bigint minor units`);
     if (value <= 0n) refuse('LEDGER_INVALID_AMOUNT', `posting ${index} of ${entry.key}: amounts must be positive (got ${value})`);
-    if (value > PG_BIGINT_MAX) refuse('LEDGER_INVALID_AMOUNT', `posting ${index} of ${entry.key}: amount too large`);
+    if (value > MAX_AMOUNT_MINOR) {
+      refuse('LEDGER_INVALID_AMOUNT', `posting ${index} of ${entry.key}: amounts are at most ${MAX_AMOUNT_MINOR} minor units (got ${value})`);
+    }
     const known = accounts.get(account.code);
     if (known && !sameDefinition(known, account)) {
       refuse('LEDGER_ACCOUNT_MISMATCH', `account ${account.code} appears with two different definitions in ${entry.key}`);

@@ -30,7 +30,7 @@ describe(`verifyLedger on ${testDatabaseKind}`, () => {
   it('passes on a consistent ledger', async () => {
     const verification = await verifyLedger(database.db);
     expect(verification.ok).toBe(true);
-    expect(formatLedgerVerification(verification)).toMatch(/all 8 invariants hold/);
+    expect(formatLedgerVerification(verification)).toMatch(/all 9 invariants hold/);
   });
 
   it('reports a corrupted balance row, naming the account and both figures', async () => {
@@ -40,7 +40,7 @@ describe(`verifyLedger on ${testDatabaseKind}`, () => {
     const failed = verification.checks.filter((c) => !c.ok);
     expect(failed.map((c) => c.name)).toEqual(['balance table equals the sum of postings']);
     expect(failed[0]?.failures).toEqual(['creator:v1:held:eur: balance table says 905, postings say 900']);
-    expect(formatLedgerVerification(verification)).toMatch(/FAILED: 1 of 8/);
+    expect(formatLedgerVerification(verification)).toMatch(/FAILED: 1 of 9/);
     await database.db.execute(sql`update ledger_balances set balance = balance - 5 where account_code = 'creator:v1:held:eur'`);
   });
 

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbExecutor } from '../db/database.js';
+import { MAX_AMOUNT_MINOR } from '../domain/money/index.js';
 
 export interface LedgerCheck {
   name: string;
@@ -89,6 +90,15 @@ const checks: CheckDefinition[] = [
                group by a.code, a.buckets
                having count(b.bucket) <> a.buckets or max(b.bucket) <> a.buckets - 1`,
     describe: (r) => `${r.code} has ${r.n} balance row(s), expected ${r.buckets}`,
+  },
+  {
+    // docs/security.md "Amounts and balances": the ledger_creator_total_within_bound trigger keeps it on every write.
+    name: 'what each creator is owed and was paid stays within the bound for balances',
+    query: sql`select split_part(account_code, ':', 2) as creator_id, right(account_code, 3) as currency, sum(balance)::text as total
+               from ledger_balances
+               where account_code like 'creator:%' and split_part(account_code, ':', 3) in ('held', 'available', 'reserved', 'frozen', 'paid')
+               group by 1, 2 having sum(balance) > ${MAX_AMOUNT_MINOR.toString()}::numeric`,
+    describe: (r) => `creator ${r.creator_id} holds and was paid ${r.total} ${r.currency}, more than ${MAX_AMOUNT_MINOR}`,
   },
 ];
 

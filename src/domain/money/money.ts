@@ -11,15 +11,20 @@ export interface Money {
 }
 
 /**
- * Largest amount, in minor units, that storage holds (a Postgres `bigint`: 2^63 - 1).
- * `parseAmount` refuses anything above it; code summing amounts should check against it too.
+ * The one upper bound for amounts and balances, in minor units: 10^15 − 1 (9,999,999,999,999.99
+ * EUR; docs/security.md "Amounts and balances"). Every amount the service takes (`parseAmount`,
+ * the API's minor-unit fields, payments from Stripe events, each ledger posting) and every
+ * ledger balance row (a database constraint) stays within ±it, checked before anything is
+ * written. Chosen so that sums stay exact: 8 × it < 2^53 − 1, so an account's total over its
+ * (at most 8) balance rows, or a creator's five balances added up, is still an exact JSON number
+ * — where 2^53 − 1 itself, once doubled, is not.
  */
-export const MAX_AMOUNT_MINOR = 9_223_372_036_854_775_807n;
+export const MAX_AMOUNT_MINOR = 999_999_999_999_999n;
 
 /**
  * Build a `Money`, validating the currency and that the amount is a whole number of minor
- * units. Negative amounts are allowed (ledger postings are signed); range limits for storage
- * are `MAX_AMOUNT_MINOR` and business rules, checked where they apply.
+ * units. Negative amounts are allowed (ledger postings are signed); range limits are
+ * `MAX_AMOUNT_MINOR` and business rules, checked where they apply.
  * @throws AppError `AMOUNT_NOT_AN_INTEGER` when a number is not a safe integer;
  *   `UNKNOWN_CURRENCY` when the currency is unknown.
  * @example

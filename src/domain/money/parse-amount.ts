@@ -6,7 +6,7 @@ import { MAX_AMOUNT_MINOR, type Money } from './money.js';
 /** Digits, optionally a `.` and at least one more digit. ASCII digits only. */
 const AMOUNT_SYNTAX = /^(-?)([0-9]+)(?:\.([0-9]+))?$/;
 
-/** 2^63 - 1 has 19 digits; a longer whole part is too large without converting it. */
+/** The bound has 15 digits; a longer number is too large without converting it. */
 const MAX_SIGNIFICANT_DIGITS = MAX_AMOUNT_MINOR.toString().length;
 
 function amountError(code: string, message: string): AppError {
@@ -26,7 +26,8 @@ function amountError(code: string, message: string): AppError {
  * - `AMOUNT_NEGATIVE`: a well-formed number with a leading "-", including "-0";
  * - `AMOUNT_TOO_MANY_DECIMALS`: more decimals than the currency has, even trailing zeros
  *   ("1.230" EUR, "1000.0" JPY);
- * - `AMOUNT_TOO_LARGE`: more than `MAX_AMOUNT_MINOR` minor units (a Postgres bigint);
+ * - `AMOUNT_TOO_LARGE`: more than `MAX_AMOUNT_MINOR` minor units (10^15 − 1, the service's
+ *   one bound for amounts and balances);
  * - `UNKNOWN_CURRENCY` (`details.param` = `'currency'`), checked first.
  * Zero is accepted: minimums are business rules, checked elsewhere.
  *

@@ -6,8 +6,7 @@ import type { App } from '../app.js';
 import { moneyRouteRateLimit, requireRoles } from '../auth/index.js';
 import { errorReplySchema } from '../error-handler.js';
 import { minorUnits, paymentResource, toPaymentResource } from '../resources/payment.js';
-
-const positiveMinor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+import { positiveMinorUnitsSchema as positiveMinor } from './platform-payments.js';
 
 /** Refunds and clawbacks started by an admin (docs/refunds-and-disputes.md). */
 export async function adminRefundRoutes(app: App): Promise<void> {

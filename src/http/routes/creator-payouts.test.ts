@@ -143,7 +143,7 @@ describe(`creator payout routes on ${testDatabaseKind}`, () => {
     const own = await get(who.headers.creator, '/api/payouts/export.csv');
     expect(own.statusCode).toBe(200);
     expect(own.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(own.headers['content-disposition']).toBe(`attachment; filename="payouts-${who.creator.creatorId}.csv"`);
+    expect(own.headers['content-disposition']).toBe(`attachment; filename="payouts-${who.creator.creatorId}.csv"; filename*=UTF-8''payouts-${who.creator.creatorId}.csv`);
     const lines = own.body.split('\r\n');
     expect(lines).toHaveLength(3); // header, one payout, and the empty string after the last CRLF
     expect(lines[0]).toBe('payout_id,creator_id,creator_name,creator_email,status,origin,amount,currency,payments,requested_at,processing_started_at,completed_at,failed_at,stripe_transfer_id,failure_reason');

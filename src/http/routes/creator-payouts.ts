@@ -9,6 +9,7 @@ import { requestPayout } from '../../services/payouts/request-payout.js';
 import type { App } from '../app.js';
 import { moneyRouteRateLimit, requireRoles } from '../auth/index.js';
 import type { Principal } from '../auth/principal.js';
+import { attachmentDisposition } from '../content-disposition.js';
 import { errorReplySchema } from '../error-handler.js';
 import { creatorPayoutResource, toCreatorPayoutResource } from '../resources/creator-payout.js';
 import { minorUnits } from '../resources/payment.js';
@@ -127,7 +128,8 @@ export async function creatorPayoutRoutes(app: App): Promise<void> {
       const filename = creatorId ? `payouts-${creatorId}.csv` : 'payouts.csv';
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${filename}"`)
+        // The creator id is the caller's text: escaped for the header (RFC 6266/5987), never pasted in.
+        .header('content-disposition', attachmentDisposition(filename))
         .send(Readable.from(payoutsCsv(app.deps.database.db, { creatorId })) as unknown as string);
     },
   );

@@ -1,13 +1,19 @@
 import { z } from 'zod';
-import { isKnownCurrency } from '../../domain/money/index.js';
+import { isKnownCurrency, MAX_AMOUNT_MINOR } from '../../domain/money/index.js';
 import { recordExternalPayment } from '../../services/payments/record-external-payment.js';
 import type { App } from '../app.js';
 import { moneyRouteRateLimit, requireRoles } from '../auth/index.js';
 import { errorReplySchema } from '../error-handler.js';
 import { paymentResource, toPaymentResource } from '../resources/payment.js';
 
-/** Minor units as a JSON integer: positive and exact (at most 2^53 − 1). */
-export const minorUnitsSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('Minor units (cents), e.g. 7000 for 70.00 EUR');
+/** Minor units as a JSON integer: positive, at most the service's bound for amounts (`MAX_AMOUNT_MINOR`, docs/security.md). */
+export const positiveMinorUnitsSchema = z
+  .number()
+  .int()
+  .positive()
+  .max(Number(MAX_AMOUNT_MINOR), { error: `must be at most ${MAX_AMOUNT_MINOR} minor units` });
+
+export const minorUnitsSchema = positiveMinorUnitsSchema.describe('Minor units (cents), e.g. 7000 for 70.00 EUR');
 
 export const currencySchema = z
   .string()

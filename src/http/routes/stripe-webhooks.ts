@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertStorableText } from '../../domain/text/storable-text.js';
 import { ingestWebhookEvent } from '../../services/webhooks/ingest-webhook-event.js';
 import type { App } from '../app.js';
 import { errorReplySchema } from '../error-handler.js';
@@ -39,7 +40,8 @@ export async function stripeWebhookRoutes(app: App): Promise<void> {
         schema: {
           summary: 'Receive a Stripe event (signed with Stripe-Signature)',
           description:
-            'The raw body is verified against every configured signing secret (5-minute tolerance). ' +
+            'The raw body is verified against every configured signing secret (its timestamp within 5 minutes of now, past or future). ' +
+            'An event holding text PostgreSQL cannot store (a NUL character, an unpaired surrogate) is a 400 INVALID_TEXT and is not stored. ' +
             'Each event id is processed once: a repeat answers `{received: true, duplicate: true}`. ' +
             'An event whose processing fails is stored as failed, retried by the service, and still acknowledged with 200.',
           tags: ['webhooks'],
@@ -50,6 +52,8 @@ export async function stripeWebhookRoutes(app: App): Promise<void> {
       async (request) => {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const event = app.deps.stripe.verifyWebhook(raw, request.headers['stripe-signature']);
+        // The raw body escapes the app's text guard: the same rule on the event it carries, before it is stored.
+        assertStorableText(event, 'body');
         const result = await ingestWebhookEvent(app.deps.database.db, event, app.deps);
         const log = { eventId: result.eventId, eventType: event.type, outcome: result.status };
         if (result.status === 'failed') request.log.warn({ ...log, errorCode: result.failure.code }, `webhook event failed: ${result.failure.message}`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
 import { createStripeClient } from './stripe-client.js';
 import { liveDefaults, StripeRequestPolicy, testModeDefaults, type RequestPolicyOptions } from './request-policy.js';
@@ -18,9 +19,18 @@ export const idempotencyKeys = {
   connectedPayout: (payoutId: string, attempt = 0) => (attempt === 0 ? `payouts:bank-payout:${payoutId}` : `payouts:bank-payout:${payoutId}:retry-${attempt}`),
   refund: (paymentId: string, refundRequestId: string) => `payouts:refund:${paymentId}:${refundRequestId}`,
   expressAccount: (creatorId: string) => `payouts:account:${creatorId}`,
-  checkoutSession: (bookingId: string) => `payouts:checkout:${bookingId}`,
-  testPayment: (bookingId: string) => `payouts:test-payment:${bookingId}`,
+  checkoutSession: (bookingId: string) => `payouts:checkout:${keyPart(bookingId)}`,
+  testPayment: (bookingId: string) => `payouts:test-payment:${keyPart(bookingId)}`,
 };
+
+/**
+ * A host's id as part of an idempotency key, which travels in an HTTP header (printable ASCII)
+ * and is at most 255 characters at Stripe: as it is when it fits, else its SHA-256 — a booking id
+ * in any script then still makes one key per booking instead of a request Node refuses to send.
+ */
+function keyPart(hostId: string): string {
+  return /^[\x20-\x7e]{1,200}$/.test(hostId) ? hostId : `sha256-${createHash('sha256').update(hostId, 'utf8').digest('hex')}`;
+}
 
 /**
  * The only door to Stripe (DESIGN.md §5): real Stripe with a live or test key, or any

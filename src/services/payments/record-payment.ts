@@ -5,7 +5,7 @@ import { StatementBatcher } from '../../db/statement-batcher.js';
 import { creators, payments } from '../../db/schema/index.js';
 import { AppError } from '../../domain/errors/index.js';
 import { newId } from '../../domain/ids.js';
-import { normalizeCurrency } from '../../domain/money/index.js';
+import { MAX_AMOUNT_MINOR, normalizeCurrency } from '../../domain/money/index.js';
 import { payoutReleaseDate } from '../../domain/payments/release-date.js';
 import { splitFee } from '../../domain/payments/split-fee.js';
 import { creatorAccount, platformAccount, post, type LedgerAccount } from '../../ledger/index.js';
@@ -75,7 +75,7 @@ export async function recordPaymentWithEvent(
   // statement would abort it. So only on the database itself — its pg pool, with a constant text:
   // no query building per event.
   const pool = (db as { $client?: Pick<pg.Pool, 'query'> }).$client;
-  if (!pool || input.transferredAtSource || input.amount <= 0n || input.amount > MAX_AMOUNT) return undefined;
+  if (!pool || input.transferredAtSource || input.amount <= 0n || input.amount > MAX_AMOUNT_MINOR) return undefined;
   let currency: string;
   let accounts: string;
   try {
@@ -197,9 +197,6 @@ const PARAMETER_TYPES = [
 ];
 const RECORD_PAYMENT_WITH_EVENT = `select webhook_record_payment(${PARAMETER_TYPES.map((type, i) => `$${i + 1}${type}`).join(', ')}) as recorded`;
 
-/** The largest amount bigint columns hold. */
-const MAX_AMOUNT = 9_223_372_036_854_775_807n;
-
 /** An account as ledger_post's postings name it (postingsPayload without the amount). */
 function accountDefinition(account: LedgerAccount) {
   return { a: account.code, c: account.currency, s: account.normalSide, n: account.allowNegative, b: account.buckets };
@@ -216,6 +213,14 @@ export async function recordPayment(
   input: RecordPaymentInput,
   context: Pick<ServiceContext, 'config' | 'clock'>,
 ): Promise<{ payment: Payment; created: boolean }> {
+  // Before anything is read or written (docs/security.md "Amounts and balances"): a Stripe event
+  // or a host may name any amount; the ledger's balances stay exact only within the bound.
+  if (input.amount > MAX_AMOUNT_MINOR) {
+    throw new AppError('AMOUNT_TOO_LARGE', `Payment ${input.externalId}: amounts are at most ${MAX_AMOUNT_MINOR} minor units`, {
+      kind: 'invalid',
+      details: { param: 'amount', max: MAX_AMOUNT_MINOR.toString() },
+    });
+  }
   // The happy path is three round trips: the creator, the payment insert, and one statement for
   // the ledger entry + audit event + outbox message. An existing payment (a repeated external id
   // or booking) is not looked up first: the insert's ON CONFLICT finds it, and only then is it read.

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDatabaseKind } from '../../../test/database.js';
 import { insertCreator, paymentIntentSucceededEvent, type PaymentEventFacts } from '../../../test/fixtures.js';
 import { loadConfig } from '../../config/config.js';
+import { MAX_AMOUNT_MINOR } from '../../domain/money/index.js';
 import type { Database } from '../../db/database.js';
 import { auditEvents, ledgerEntries, ledgerPostings, outboxMessages, payments, webhookEvents } from '../../db/schema/index.js';
 import { verifyLedger } from '../../ledger/index.js';
@@ -14,6 +15,9 @@ import type { ServiceContext } from '../context.js';
 import { webhookEventHandlers } from './handlers/index.js';
 import { ingestWebhookEvent } from './ingest-webhook-event.js';
 import type { RegisteredWebhookHandler } from './webhook-event-handler.js';
+
+/** Beyond 2^48, and three times it (one creator paid by a group of two, then the general path) within MAX_AMOUNT_MINOR. */
+const LARGE_AMOUNT = Number(MAX_AMOUNT_MINOR / 3n);
 
 /**
  * `payment_intent.succeeded`'s one-statement path (`receive` → webhook_record_payment, drizzle/0008)
@@ -114,7 +118,7 @@ describe(`payment_intent.succeeded in one statement on ${testDatabaseKind}`, () 
     { name: 'no fee (no fees posting)', creator: { feeBps: 0, holdingPeriodHours: 0 }, facts: { amount: 999 } },
     { name: 'all fee (no held posting)', creator: { feeBps: 10_000, holdingPeriodHours: 48 }, facts: { amount: 1234, bookingId: null } },
     { name: 'a zero-decimal currency', creator: { feeBps: 1250 }, facts: { amount: 12_345, currency: 'JPY' } },
-    { name: 'a large amount', creator: { feeBps: 999 }, facts: { amount: 2 ** 53 - 1 } },
+    { name: 'a large amount', creator: { feeBps: 999 }, facts: { amount: LARGE_AMOUNT } },
   ];
 
   for (const { name, creator, facts } of cases) {
@@ -198,7 +202,7 @@ describe(`payment_intent.succeeded in groups on ${testDatabaseKind}`, () => {
       { creator: { feeBps: 0, holdingPeriodHours: 0 }, facts: { amount: 999 } },
       { creator: { feeBps: 10_000, holdingPeriodHours: 48 }, facts: { amount: 1234, bookingId: null } },
       { creator: { feeBps: 1250 }, facts: { amount: 12_345, currency: 'JPY' } },
-      { creator: { feeBps: 999 }, facts: { amount: 2 ** 53 - 1 } },
+      { creator: { feeBps: 999 }, facts: { amount: LARGE_AMOUNT } },
     ];
     const creators = await Promise.all(shapes.map(({ creator }) => insertCreator(database.db, creator)));
     // Twice each shape in the group: the same creator's held account twice in one statement.

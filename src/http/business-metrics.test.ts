@@ -30,7 +30,9 @@ describe(`business metrics on ${testDatabaseKind}`, () => {
     const fixtures = payoutSagaFixtures(() => t);
     const { creatorId } = await fixtures.connectedCreator({ connected: false });
     const payout = await fixtures.pendingPayout(creatorId);
-    const retriesBefore = value((await scrape()).body, 'payouts_transfer_retries_pending')!;
+    const first = (await scrape()).body;
+    const retriesBefore = value(first, 'payouts_transfer_retries_pending')!;
+    const histogramBefore = { hour: value(first, 'payouts_request_to_paid_duration_seconds_bucket{le="3600"}') ?? 0, sixHours: value(first, 'payouts_request_to_paid_duration_seconds_bucket{le="21600"}') ?? 0, count: value(first, 'payouts_request_to_paid_duration_seconds_count') ?? 0, sum: value(first, 'payouts_request_to_paid_duration_seconds_sum') ?? 0 };
     // A failed transfer waiting for its retry, as the saga leaves it…
     await t.database.db.execute(sql`update payouts set failed_attempts = 1, next_retry_at = now() + interval '5 minutes' where id = ${payout.id}`);
     expect(value((await scrape()).body, 'payouts_transfer_retries_pending')).toBe(retriesBefore + 1);
@@ -40,6 +42,13 @@ describe(`business metrics on ${testDatabaseKind}`, () => {
     expect(value(body, 'payouts_transfer_retries_pending')).toBe(retriesBefore);
     expect(value(body, 'payouts_request_to_paid_seconds{quantile="0.5"}')).toBeCloseTo(7200, 0);
     expect(value(body, 'payouts_payouts{status="PAID"}')).toBe(1);
+    // The histogram: one more payout, in the 6-hour bucket and not the 1-hour one, its two hours in the sum.
+    expect(body).toContain('# TYPE payouts_request_to_paid_duration_seconds histogram');
+    expect(value(body, 'payouts_request_to_paid_duration_seconds_count')).toBe(histogramBefore.count + 1);
+    expect(value(body, 'payouts_request_to_paid_duration_seconds_bucket{le="3600"}')).toBe(histogramBefore.hour);
+    expect(value(body, 'payouts_request_to_paid_duration_seconds_bucket{le="21600"}')).toBe(histogramBefore.sixHours + 1);
+    expect(value(body, 'payouts_request_to_paid_duration_seconds_bucket{le="+Inf"}')).toBe(histogramBefore.count + 1);
+    expect(value(body, 'payouts_request_to_paid_duration_seconds_sum')! - histogramBefore.sum).toBeCloseTo(7200, -1);
   });
 
   it('needs METRICS_TOKEN when it is set, compared whole', async () => {

@@ -38,6 +38,31 @@ export function registerBusinessMetrics(registry: Registry, database: Database):
     },
   });
 
+  // A Prometheus histogram read from the database: cumulative over every payout ever PAID, so it
+  // only grows, is the same on every instance and survives restarts; `rate()` over it gives any window.
+  const durationBuckets = [60, 300, 900, 3600, 6 * 3600, 86_400, 3 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400];
+  const durationName = 'payouts_request_to_paid_duration_seconds';
+  const durationHelp = 'Time from request (or creation) to PAID, over every payout paid (a histogram read from the database)';
+  registry.registerMetric({
+    name: durationName,
+    help: durationHelp,
+    type: 'histogram',
+    async get() {
+      const counts = durationBuckets.map((le) => sql`count(*) filter (where d <= ${sql.raw(String(le))})`);
+      const [row] = await rows<{ buckets: (string | number)[]; n: string; total: string | null }>(sql`
+        select array[${sql.join(counts, sql`, `)}] as buckets, count(*) as n, sum(d) as total
+        from (select extract(epoch from completed_at - requested_at) as d from payouts where status = 'PAID' and completed_at is not null) as paid`);
+      const count = Number(row?.n ?? 0);
+      const values = [
+        ...durationBuckets.map((le, i) => ({ metricName: `${durationName}_bucket`, labels: { le }, value: Number(row?.buckets[i] ?? 0) })),
+        { metricName: `${durationName}_bucket`, labels: { le: '+Inf' }, value: count },
+        { metricName: `${durationName}_sum`, labels: {}, value: Number(row?.total ?? 0) },
+        { metricName: `${durationName}_count`, labels: {}, value: count },
+      ];
+      return { name: durationName, help: durationHelp, type: 'histogram', aggregator: 'sum', values };
+    },
+  } as unknown as Parameters<Registry['registerMetric']>[0]);
+
   new Gauge({
     name: 'payouts_transfer_retries_pending',
     help: 'Payouts whose transfer failed and waits for its next retry (retry-payouts)',

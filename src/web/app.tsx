@@ -80,6 +80,7 @@ const router = createBrowserRouter([
       { path: '/dashboard/admin/creators', lazy: page(() => import('./pages/admin/creators-page')) },
       { path: '/dashboard/admin/alerts', lazy: page(() => import('./pages/admin/alerts-page')) },
       { path: '/dashboard/admin/balance', lazy: page(() => import('./pages/admin/balance-page')) },
+      { path: '/dashboard/admin/reconciliation', lazy: page(() => import('./pages/admin/reconciliation-page')) },
       { path: '/dashboard/admin/analytics', lazy: page(() => import('./pages/admin/analytics-page')) },
       { path: '/dashboard/admin/mailbox', lazy: page(() => import('./pages/admin/mailbox-page')) },
     ],

@@ -17,6 +17,7 @@ const NAV: Record<'ADMIN' | 'CREATOR', { to: string; label: string }[]> = {
     { to: '/dashboard/admin/creators', label: 'nav.creators' },
     { to: '/dashboard/admin/alerts', label: 'nav.alerts' },
     { to: '/dashboard/admin/balance', label: 'nav.balance' },
+    { to: '/dashboard/admin/reconciliation', label: 'nav.reconciliation' },
     { to: '/dashboard/admin/analytics', label: 'nav.analytics' },
     { to: '/dashboard/admin/mailbox', label: 'nav.mailbox' },
   ],

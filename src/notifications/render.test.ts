@@ -358,6 +358,8 @@ describe('renderMessage', () => {
     expect(await link('alert.payout_retries_exhausted')).toBe('https://payouts.example.com/dashboard/admin/payouts?status=FAILED');
     expect(await link('alert.payout_unexpected_transfer')).toBe('https://payouts.example.com/dashboard/admin/payouts?creatorId=cr_8f2a');
     expect(await link('payout.paid', {})).toBe('https://payouts.example.com/dashboard/creator/payouts');
+    expect(await link('alert.balance_critical')).toBe('https://payouts.example.com/dashboard/admin/balance');
+    expect(await link('alert.reconciliation_difference')).toBe('https://payouts.example.com/dashboard/admin/reconciliation?run=7');
   });
 
   it('raises the subject to [CRITICAL] when the payload says so', async () => {

@@ -110,7 +110,7 @@ export const alertBalanceCritical = defineTemplate({
         `The platform’s available Stripe balance is ${amount}${why ? `, ${why}` : ', critically low'}. Add funds to the Stripe balance within 24 hours and review the payouts waiting to be sent.`,
       underThreshold: (threshold: string) => `under the minimum of ${threshold}`,
       underHalfReserve: (reserve: string) => `under half the required reserve of ${reserve}`,
-      action: 'Review payouts',
+      action: 'Open the platform balance',
     },
     fr: {
       subject: (depleted, amount) => (depleted ? `Solde de la plateforme épuisé : ${amount} disponible` : `Solde de la plateforme sous le seuil minimal : ${amount} disponible`),
@@ -121,7 +121,7 @@ export const alertBalanceCritical = defineTemplate({
         `Le solde Stripe disponible de la plateforme est de ${amount}${why ? `, ${why}` : ', un niveau critique'}. Approvisionnez le solde Stripe sous 24 heures et examinez les paiements en attente d’envoi.`,
       underThreshold: (threshold) => `sous le minimum de ${threshold}`,
       underHalfReserve: (reserve) => `sous la moitié de la réserve requise de ${reserve}`,
-      action: 'Examiner les paiements',
+      action: 'Ouvrir le solde de la plateforme',
     },
   },
   compose(fields, t, { locale, format }) {
@@ -136,7 +136,7 @@ export const alertBalanceCritical = defineTemplate({
       subject: t.subject(depleted, amount),
       title: t.title(depleted),
       body,
-      path: dashboardPaths.adminPayouts(),
+      path: dashboardPaths.adminBalance(),
       action: t.action,
       content: (
         <>
@@ -162,7 +162,7 @@ export const alertBalanceWarning = defineTemplate({
         below_healthy_threshold: (threshold: string) => `under the healthy level of ${threshold}`,
         below_reserve: (reserve: string) => `under the required reserve of ${reserve}`,
       },
-      action: 'Review payouts',
+      action: 'Open the platform balance',
     },
     fr: {
       subject: (amount) => `Solde de la plateforme sous le niveau recommandé : ${amount} disponible`,
@@ -175,7 +175,7 @@ export const alertBalanceWarning = defineTemplate({
         below_healthy_threshold: (threshold) => `sous le niveau sain de ${threshold}`,
         below_reserve: (reserve) => `sous la réserve requise de ${reserve}`,
       },
-      action: 'Examiner les paiements',
+      action: 'Ouvrir le solde de la plateforme',
     },
   },
   compose(fields, t, { locale, format }) {
@@ -199,7 +199,7 @@ export const alertBalanceWarning = defineTemplate({
       subject: t.subject(amount),
       title: t.title,
       body,
-      path: dashboardPaths.adminPayouts(),
+      path: dashboardPaths.adminBalance(),
       action: t.action,
       content: (
         <>
@@ -219,14 +219,14 @@ export const alertBalanceBelowReserve = defineTemplate({
       title: 'Platform balance below the reserve',
       body: (amount: string, owed: string | null, reserve: string | null, shortfall: string | null) =>
         `The platform keeps a reserve for what it owes creators${owed ? ` (${owed})` : ''}${reserve ? `: ${reserve}` : ''}. The available Stripe balance is ${amount}${shortfall ? `, ${shortfall} short. Add at least ${shortfall} to the Stripe balance.` : '. Add funds to the Stripe balance.'}`,
-      action: 'Review payouts',
+      action: 'Open the platform balance',
     },
     fr: {
       subject: (amount, reserve) => (reserve ? `Solde de la plateforme de ${amount} sous la réserve de ${reserve}` : `Solde de la plateforme de ${amount} sous la réserve`),
       title: 'Solde de la plateforme sous la réserve',
       body: (amount, owed, reserve, shortfall) =>
         `La plateforme garde une réserve pour ce qu’elle doit aux créateurs${owed ? ` (${owed})` : ''}${reserve ? ` : ${reserve}` : ''}. Le solde Stripe disponible est de ${amount}${shortfall ? `, il manque ${shortfall}. Ajoutez au moins ${shortfall} au solde Stripe.` : '. Approvisionnez le solde Stripe.'}`,
-      action: 'Examiner les paiements',
+      action: 'Ouvrir le solde de la plateforme',
     },
   },
   compose(fields, t, { locale, format }) {
@@ -238,7 +238,7 @@ export const alertBalanceBelowReserve = defineTemplate({
       subject: t.subject(amount, reserve),
       title: t.title,
       body,
-      path: dashboardPaths.adminPayouts(),
+      path: dashboardPaths.adminBalance(),
       action: t.action,
       content: (
         <>
@@ -272,7 +272,7 @@ export const alertBalanceRunoutProjected = defineTemplate({
         `${breach || runOut ? '' : ' is heading below the reserve'}. Add funds before then, or slow the decline.`,
       short: (amount: string, shortfall: string | null) =>
         `The available balance of ${amount} does not cover what creators can already claim${shortfall ? ` (${shortfall} short)` : ''}. Add funds to the Stripe balance now.`,
-      action: 'Review payouts',
+      action: 'Open the platform balance',
     },
     fr: {
       subject: (kind, days, plural) => {
@@ -289,7 +289,7 @@ export const alertBalanceRunoutProjected = defineTemplate({
         `${breach || runOut ? '' : ' se dirige vers la réserve'}. Approvisionnez le solde avant cette date, ou freinez la baisse.`,
       short: (amount, shortfall) =>
         `Le solde disponible de ${amount} ne couvre pas ce que les créateurs peuvent déjà réclamer${shortfall ? ` (il manque ${shortfall})` : ''}. Approvisionnez le solde Stripe maintenant.`,
-      action: 'Examiner les paiements',
+      action: 'Ouvrir le solde de la plateforme',
     },
   },
   compose(fields, t, { locale, format }) {
@@ -307,7 +307,7 @@ export const alertBalanceRunoutProjected = defineTemplate({
       subject: t.subject(kind, days === null ? null : format.count(days), format.plural(days ?? 2)),
       title: t.title(kind),
       body,
-      path: dashboardPaths.adminPayouts(),
+      path: dashboardPaths.adminBalance(),
       action: t.action,
       content: (
         <>

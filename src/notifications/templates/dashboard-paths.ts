@@ -23,6 +23,10 @@ export const dashboardPaths = {
   adminCreators(creatorId?: string | null): string {
     return creatorId ? `/dashboard/admin/creators?search=${encodeURIComponent(creatorId)}` : '/dashboard/admin/creators';
   },
+  /** The platform's Stripe balance against what creators are owed. */
+  adminBalance(): string {
+    return '/dashboard/admin/balance';
+  },
   /** A reconciliation run's differences, or the latest run. */
   adminReconciliation(runId?: string | null): string {
     return runId ? `/dashboard/admin/reconciliation?run=${encodeURIComponent(runId)}` : '/dashboard/admin/reconciliation';

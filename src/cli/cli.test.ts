@@ -1,16 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../test/database.js';
 import { loadConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { lockFilePath } from '../db/embedded/data-dir-lock.js';
 import { createLogger } from '../http/logger.js';
+import { StripeGateway } from '../providers/stripe/index.js';
 import { startTestSandbox } from '../sandbox/testing/test-sandbox.js';
 import { startServer } from './serve.js';
 
@@ -103,7 +104,8 @@ describe('payouts CLI', () => {
   it('reconcile: compares a period with Stripe, lists each difference, and exits 1 while one is open', async () => {
     const testSandbox = await startTestSandbox();
     try {
-      const stripe = new Stripe('sk_test_cli_reconcile', testSandbox.clientOptions);
+      // The SDK as someone outside the service (only src/providers/stripe imports it).
+      const { stripe } = new StripeGateway({ secretKey: 'sk_test_cli_reconcile', apiBase: testSandbox.sandbox.url, webhookSecrets: [] });
       await stripe.paymentIntents.create({ amount: 100_000, currency: 'eur', payment_method: 'pm_card_bypassPending', confirm: true });
       const account = await stripe.accounts.create({ type: 'express', capabilities: { transfers: { requested: true } } });
       await testSandbox.control('POST', `/_sandbox/accounts/${account.id}/onboard`);
@@ -202,6 +204,34 @@ describe('startServer', () => {
       await server.closed;
       await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
       await expect(server.database.pool.query('select 1')).rejects.toThrow();
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('stops at once when a keep-alive client (a load balancer) has a request in flight: its answer says Connection: close', async () => {
+    const database = await createTestDatabase();
+    try {
+      const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', STRIPE_SANDBOX_PORT: '0' });
+      const server = await startServer(config, { logger: createLogger({ level: 'silent' }), handleSignals: false });
+      const { hostname, port } = new URL(server.url);
+      const socket = net.connect(Number(port), hostname);
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+      const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      const body = JSON.stringify({ email: 'nobody@example.test', password: 'not-the-password' });
+      // The request is in flight (its body half sent) when the service starts stopping.
+      socket.write(`POST /api/auth/login HTTP/1.1\r\nHost: ${hostname}\r\nConnection: keep-alive\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const started = performance.now();
+      const closing = server.close();
+      socket.write(body.slice(10));
+      await closing;
+      // Without the header the connection stayed open for Node's keep-alive timeout (72 s), and close() with it.
+      expect(performance.now() - started).toBeLessThan(5_000);
+      await ended;
+      expect(answer).toMatch(/^HTTP\/1\.1 \d{3} /);
+      expect(answer.toLowerCase()).toContain('connection: close');
     } finally {
       await database.close();
     }

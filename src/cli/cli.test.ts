@@ -186,6 +186,8 @@ describe('payouts CLI', () => {
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
+    // Processes of the real executable: on a loaded machine their start alone takes seconds.
+    90_000,
   );
 });
 
@@ -207,7 +209,7 @@ describe('startServer', () => {
     } finally {
       await database.close();
     }
-  });
+  }, 90_000);
 
   it('stops at once when a keep-alive client (a load balancer) has a request in flight: its answer says Connection: close', async () => {
     const database = await createTestDatabase();
@@ -235,5 +237,5 @@ describe('startServer', () => {
     } finally {
       await database.close();
     }
-  });
+  }, 90_000);
 });

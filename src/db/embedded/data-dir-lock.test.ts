@@ -61,5 +61,5 @@ describe('the embedded data-directory lock', () => {
       await owner.close();
     }
     expect(readDataDirOwner(dir)).toBeNull();
-  });
+  }, 90_000);
 });

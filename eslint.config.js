@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/providers/stripe/**', 'src/sandbox/**/*.test.ts', 'test/**'],
+    files: ['src/providers/stripe/**', 'src/sandbox/**/*.test.ts', 'test/**', 'sim/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

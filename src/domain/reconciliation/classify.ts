@@ -53,6 +53,8 @@ export interface TransferFacts {
   created: Date;
   /** The payout its metadata or transfer group names. */
   namesPayout: string | null;
+  /** What our own clawbacks took back from it (they leave its payout PAID). */
+  clawedBack?: bigint;
 }
 
 function transferStatus(transfer: TransferFacts): string {
@@ -115,7 +117,8 @@ export function classifyTransfer(transfer: TransferFacts, payout: PayoutRecord |
   switch (payout.status) {
     case 'PROCESSING':
     case 'PAID':
-      statusAgrees = status !== 'reversed';
+      // Reversed in full by our own clawbacks (a creator's whole debt recovered) is still a paid payout.
+      statusAgrees = status !== 'reversed' || transfer.reversedAmount <= (transfer.clawedBack ?? 0n);
       break;
     case 'FAILED':
       statusAgrees = status === 'reversed';

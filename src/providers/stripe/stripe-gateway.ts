@@ -9,6 +9,8 @@ export interface StripeGatewayOptions {
   apiBase?: string | undefined;
   webhookSecrets: string[];
   policy?: Partial<RequestPolicyOptions>;
+  /** How long one request may take before it fails as a connection error (default 30 s, the SDK's). */
+  timeoutMs?: number | undefined;
 }
 
 /** Idempotency keys are derived from our own ids, so a repeat after a crash finds the first result. */
@@ -43,7 +45,7 @@ export class StripeGateway {
   private readonly policy: StripeRequestPolicy;
 
   constructor(private readonly options: StripeGatewayOptions) {
-    this.stripe = createStripeClient({ secretKey: options.secretKey, apiBase: options.apiBase });
+    this.stripe = createStripeClient({ secretKey: options.secretKey, apiBase: options.apiBase, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
     const defaults = options.secretKey.includes('_live_') ? liveDefaults : testModeDefaults;
     this.policy = new StripeRequestPolicy({ ...defaults, ...options.policy });
   }

@@ -257,6 +257,16 @@ class Reconciliation {
       );
     const byTransfer = new Map(rows.filter((row) => row.stripeTransferId !== null).map((row) => [row.stripeTransferId!, row]));
     const byId = new Map(rows.map((row) => [row.id, row]));
+    const reversed = transfers.filter((t) => (t.amount_reversed ?? 0) > 0).map((t) => t.id);
+    const clawedBack = new Map<string, bigint>();
+    if (reversed.length > 0) {
+      const sums = await this.db
+        .select({ transferId: creatorClawbacks.stripeTransferId, amount: sql<string>`sum(${creatorClawbacks.amount})` })
+        .from(creatorClawbacks)
+        .where(inArray(creatorClawbacks.stripeTransferId, reversed))
+        .groupBy(creatorClawbacks.stripeTransferId);
+      for (const row of sums) clawedBack.set(row.transferId, BigInt(row.amount));
+    }
     const withReversals: { transfer: StripeTransfer; payout: PayoutRecord | undefined }[] = [];
     for (const transfer of transfers) {
       const namesPayout = payoutNamedBy(transfer);
@@ -272,7 +282,7 @@ class Reconciliation {
       }
       if (payout && matchedBy === 'id') this.seen.transferPayouts.add(payout.id);
       if (payout && matchedBy !== 'id') this.seen.namedPayouts.add(payout.id);
-      this.add(classifyTransfer(transferFacts(transfer), payout, matchedBy));
+      this.add(classifyTransfer({ ...transferFacts(transfer), clawedBack: clawedBack.get(transfer.id) ?? 0n }, payout, matchedBy));
       // A transfer we did not make is one difference, its reversals with it.
       if ((transfer.amount_reversed ?? 0) > 0 && payout) withReversals.push({ transfer, payout: matchedBy === 'id' ? payout : undefined });
     }

@@ -1,0 +1,48 @@
+import { loadConfig } from '../src/config/config.js';
+import type { Database } from '../src/db/database.js';
+import { buildApp, SANDBOX_SECRET_KEY } from '../src/http/app.js';
+import { createLogger } from '../src/http/logger.js';
+import { AdjustableClock } from '../src/providers/clock/index.js';
+import { StripeGateway } from '../src/providers/stripe/index.js';
+import type { AdvanceableClock } from '../src/sandbox/index.js';
+import { startTestSandbox } from '../src/sandbox/testing/test-sandbox.js';
+import { simulationEnv, type SimulationService } from './run-history.js';
+
+/** A Stripe request the sandbox never answers (an injected timeout) fails after this long. */
+const STRIPE_TIMEOUT_MS = 4000;
+
+/**
+ * The service for one history, as test/app.ts `createTestApp({ listen: true })` builds it — the
+ * app listening on a random port, a sandbox sharing its clock, both webhook endpoints registered —
+ * on the database given (closed with it), with a short Stripe timeout so injected timeouts cost
+ * little, and the simulation's settings.
+ */
+export async function startSimulationService(database: Database): Promise<SimulationService & { close(): Promise<void> }> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CRON_SECRET: 'simulation-cron-secret-0123456789', ...simulationEnv });
+  const clock = new AdjustableClock();
+  const sharedClock: AdvanceableClock = { now: () => clock.now().getTime(), advance: (seconds) => void clock.advance(seconds) };
+  const testSandbox = await startTestSandbox({ clock: sharedClock });
+  const stripe = new StripeGateway({
+    secretKey: SANDBOX_SECRET_KEY,
+    apiBase: testSandbox.sandbox.url,
+    webhookSecrets: [...config.stripe.webhookSecrets],
+    policy: { maxAttempts: 1 },
+    timeoutMs: STRIPE_TIMEOUT_MS,
+  });
+  const app = await buildApp({ config, database, clock, stripe, logger: createLogger({ level: 'silent' }), afterClockAdvance: () => testSandbox.sandbox.processDueChanges() });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  for (const connect of [false, true]) stripe.addWebhookSecret(await stripe.createWebhookEndpoint({ url: `${url}/api/webhooks/stripe`, connect }));
+  return {
+    app,
+    database,
+    config,
+    clock,
+    stripe,
+    testSandbox,
+    async close() {
+      await app.close();
+      await testSandbox.sandbox.close();
+      await database.close();
+    },
+  };
+}

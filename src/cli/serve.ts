@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/config.js';
@@ -96,6 +97,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const sandbox = stripe.sandbox;
     const webRoot = options.webRoot ?? defaultWebRoot;
     app = await buildApp({ config, database, logger, clock, stripe: stripe.gateway, afterClockAdvance: () => sandbox?.processDueChanges(), webRoot });
+    const connections = closeConnectionsAfterAnswers(app.server);
     const url = await app.listen({ host: config.http.host, port: config.http.port });
     await stripe.registerWebhookEndpoint(url);
     if (config.demo) await seedDemoOnStart({ app, database, stripe, logger });
@@ -119,9 +121,17 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const close = () =>
       (closing ??= (async () => {
         try {
-          await started.close(); // stops listening; in-flight requests finish first
-          await scheduler.stop();
-          await notificationWorker.stop();
+          connections.stopping();
+          // Together, not one after the other: a slow request (a long sweep under load) must not use
+          // up the time the notification worker needs to finish its batch. A batch cut short by the
+          // shutdown timeout is sent again after its lease — the same emails twice.
+          const stopped = await Promise.allSettled([
+            started.close(), // stops listening; in-flight requests finish first
+            scheduler.stop(),
+            notificationWorker.stop(),
+          ]);
+          const failure = stopped.find((result) => result.status === 'rejected');
+          if (failure) throw failure.reason;
         } finally {
           await connection.close().catch((error: unknown) => logger.error({ err: error }, 'Stopping the Stripe sandbox failed'));
           await database.close();
@@ -170,6 +180,34 @@ export async function startServer(config: Config, options: StartServerOptions = 
     await database.close();
     throw error;
   }
+}
+
+/**
+ * Fastify's `close()` waits for every connection to end. It closes those idle when it starts, but
+ * one whose request is still running stays open after its answer until Node's keep-alive timeout
+ * (72 s): behind a load balancer that keeps connections alive, a SIGTERM during a request outlasted
+ * the shutdown timeout, and the process exited 1 without stopping its scheduler, its notification
+ * worker or its pool. So once the service is stopping, every answer still to be sent says
+ * `Connection: close`, and the connection ends with it.
+ */
+function closeConnectionsAfterAnswers(server: Server): { stopping(): void } {
+  const inFlight = new Set<ServerResponse>();
+  let stopping = false;
+  const closeAfter = (response: ServerResponse) => {
+    if (!response.headersSent) response.setHeader('connection', 'close');
+    else response.once('finish', () => response.socket?.end());
+  };
+  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+    if (stopping) closeAfter(response);
+    inFlight.add(response);
+    response.once('close', () => inFlight.delete(response));
+  });
+  return {
+    stopping() {
+      stopping = true;
+      for (const response of inFlight) closeAfter(response);
+    },
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDatabaseKind } from '../../test/database.js';
 import { insertCreator } from '../../test/fixtures.js';
 import { loadConfig } from '../config/config.js';
-import type { Database } from '../db/database.js';
+import { openDatabase, type Database } from '../db/database.js';
 import { payments } from '../db/schema/index.js';
 import { createLogger } from '../http/logger.js';
 import { AdjustableClock } from '../providers/clock/index.js';
@@ -47,6 +47,25 @@ describe(`the built-in scheduler (pg-boss) on ${testDatabaseKind}`, () => {
     expect(rows).toEqual(scheduled.sort((a, b) => (a.name < b.name ? -1 : 1)));
     expect(rows).toContainEqual({ name: 'release-holds', cron: '0 * * * *' });
   });
+});
+
+describe(`several instances' schedulers on ${testDatabaseKind}`, () => {
+  it('all start when they start together on a database pg-boss is not set up in yet (its schema and queues would race)', async () => {
+    const fresh = await createTestDatabase({ poolSize: 4 });
+    // One pool per instance, as three `payouts serve` processes would have.
+    const pools = [fresh, ...(await Promise.all([1, 2].map(() => openDatabase({ url: fresh.url, dataDir: '', poolSize: 4 }))))];
+    const stripe = new StripeGateway({ secretKey: 'sk_test_unused', apiBase: 'http://127.0.0.1:9', webhookSecrets: [] });
+    try {
+      const started = await Promise.allSettled(pools.map((each) => startScheduler({ jobs, context: { config, clock, stripe, database: each }, logger: createLogger({ level: 'silent' }) })));
+      for (const result of started) if (result.status === 'fulfilled') await result.value.stop();
+      expect(started.map((result) => (result.status === 'rejected' ? String(result.reason) : 'started'))).toEqual(['started', 'started', 'started']);
+      const { rows } = await fresh.pool.query<{ name: string }>('select name from pgboss.queue');
+      expect(rows.map((row) => row.name)).toEqual(expect.arrayContaining(jobs.map((job) => job.name)));
+    } finally {
+      for (const each of pools.slice(1)) await each.close();
+      await fresh.close();
+    }
+  }, 60_000);
 });
 
 describe(`webhook jobs on ${testDatabaseKind}`, () => {

@@ -128,7 +128,23 @@ export async function startProcessing(
  * the money has left the platform's balance. Ledger `transfer` entry (idempotent); the payout is
  * PAID unless it waits for the connected account's bank payout. Safe to call twice.
  */
-export async function recordTransferMade(tx: DbExecutor, payout: Payout, input: { actor: Actor; transferId: string }, now: Date): Promise<Payout> {
+export async function recordTransferMade(
+  tx: DbExecutor,
+  payout: Payout,
+  input: {
+    actor: Actor;
+    transferId: string;
+    /**
+     * When the payout goes on to its bank payout: the lease that keeps the retry sweep away
+     * meanwhile, set in this same update. A second update of the row in the transaction would check
+     * its creator foreign key again (PostgreSQL does for a row the transaction itself wrote), a
+     * KEY SHARE lock on the creator taken after the ledger's locks — a deadlock with a transaction
+     * that locked the creator first (an automatic payout being made for the same creator).
+     */
+    leaseUntil?: Date;
+  },
+  now: Date,
+): Promise<Payout> {
   if (payout.stripeTransferId === input.transferId && (payout.status === 'PAID' || payout.transferredAt !== null)) return payout;
   if (payout.status !== 'PROCESSING') {
     throw new AppError('PAYOUT_INVALID_TRANSITION', `Payout ${payout.id} is ${payout.status}; a transfer cannot be recorded for it`, { kind: 'conflict' });
@@ -136,7 +152,11 @@ export async function recordTransferMade(tx: DbExecutor, payout: Payout, input: 
   await postPayoutStep(tx, payout, 'transfer', now);
   const set = { stripeTransferId: input.transferId, transferredAt: now, leaseUntil: null, nextRetryAt: null, lastErrorCode: null, failureReason: null };
   if (payout.awaitsBankPayout) {
-    const [updated] = await tx.update(payouts).set({ ...set, updatedAt: now }).where(eq(payouts.id, payout.id)).returning();
+    const [updated] = await tx
+      .update(payouts)
+      .set({ ...set, leaseUntil: input.leaseUntil ?? null, updatedAt: now })
+      .where(eq(payouts.id, payout.id))
+      .returning();
     await recordAuditEvent(tx, {
       actor: input.actor,
       action: 'payout.transferred',

@@ -176,10 +176,11 @@ async function recordTransfer(db: Db, payoutId: string, transferId: string, cont
       throw new AppError('PAYOUT_TRANSFER_MISMATCH', `Payout ${payoutId} already records transfer ${locked.stripeTransferId}, not ${transferId}`, { kind: 'internal' });
     }
     if (locked.status !== 'PROCESSING') return locked;
-    const recorded = await recordTransferMade(tx, locked, { actor: options.actor, transferId }, now);
-    if (recorded.status === 'PROCESSING' && recorded.awaitsBankPayout && recorded.stripeBankPayoutId === null) {
-      // Still ours: the bank payout comes next, so the sweep keeps away until the lease ends.
-      const leaseUntil = new Date(now.getTime() + (options.leaseSeconds ?? DEFAULT_PAYOUT_LEASE_SECONDS) * 1000);
+    // Still ours: the bank payout comes next, so the sweep keeps away until the lease ends.
+    const leaseUntil = new Date(now.getTime() + (options.leaseSeconds ?? DEFAULT_PAYOUT_LEASE_SECONDS) * 1000);
+    const recorded = await recordTransferMade(tx, locked, { actor: options.actor, transferId, leaseUntil }, now);
+    if (recorded.status === 'PROCESSING' && recorded.awaitsBankPayout && recorded.stripeBankPayoutId === null && recorded.leaseUntil?.getTime() !== leaseUntil.getTime()) {
+      // Recorded before (its webhook came first): the lease is this transaction's only update of the row.
       const [leased] = await tx.update(payouts).set({ leaseUntil, updatedAt: now }).where(eq(payouts.id, payoutId)).returning();
       return leased!;
     }

@@ -9,6 +9,7 @@ import { alerts, payments } from '../../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
 import { setDisputeRequested } from '../payments/set-dispute-requested.js';
 import { createPayout } from './create-payout.js';
+import { processPayout } from './process-payout.js';
 import { retryPayouts } from './retry-payouts.js';
 import { failPayout, lockPayout } from './payout-lifecycle.js';
 import { alertAutomaticTransfersFailed, runAutomaticPayouts } from './run-automatic-payouts.js';
@@ -131,6 +132,32 @@ describe(`automatic payouts (seed 004) on ${testDatabaseKind}`, () => {
       expect(payout.status).toBe('PROCESSING');
       expect(await f.transfersFor(payout.id)).toHaveLength(1);
     }
+    await f.expectBooksBalance();
+  });
+
+  // Row locks between sessions: PostgreSQL only (PGlite runs one session).
+  it.skipIf(testDatabaseKind !== 'postgres')('records a transfer while another transaction holds the creator row (another instance making their next payout): no deadlock', async () => {
+    const auto = await f.connectedCreator({ payoutMode: 'automatic' });
+    const [paymentId] = await f.readyPayments(auto.creatorId, [3000n]);
+    const { payout } = await t.database.db.transaction((tx) =>
+      createPayout(tx, { creatorId: auto.creatorId, amount: 2700n, currency: 'eur', origin: 'automatic', status: 'PENDING', actor: 'system:automatic-payouts', paymentIds: [paymentId!] }, t),
+    );
+    // What `runAutomaticPayouts` holds while it makes the creator's next payout: the creator row, locked first.
+    const other = await t.database.pool.connect();
+    try {
+      await other.query('begin');
+      await other.query('select id from creators where id = $1 for update', [auto.creatorId]);
+      // Recording the transfer wrote the payout row twice; the second write checked the creator
+      // foreign key again (a KEY SHARE lock) after taking the ledger's locks, so it waited here —
+      // and deadlocked once the other transaction went on to post to this creator's balances.
+      const processed = processPayout(t.database.db, { payoutId: payout.id, actor: 'system:automatic-payouts' }, context()).then((result) => result.outcome);
+      const outcome = await Promise.race([processed, new Promise((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5_000))]);
+      expect(outcome).toBe('processing');
+    } finally {
+      await other.query('rollback');
+      other.release();
+    }
+    expect(await f.transfersFor(payout.id)).toHaveLength(1);
     await f.expectBooksBalance();
   });
 

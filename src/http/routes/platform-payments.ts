@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { transactionWithRetry } from '../../db/transaction-with-retry.js';
 import { isKnownCurrency, MAX_AMOUNT_MINOR } from '../../domain/money/index.js';
 import { recordExternalPayment } from '../../services/payments/record-external-payment.js';
 import type { App } from '../app.js';
@@ -60,7 +61,8 @@ export async function platformPaymentRoutes(app: App): Promise<void> {
     async (request, reply) => {
       const { database, config, clock } = app.deps;
       const body = request.body;
-      const { payment, created } = await database.db.transaction((tx) =>
+      // A deadlock victim (several instances writing the same ledger and analytics rows) is run again, not a 500.
+      const { payment, created } = await transactionWithRetry(database.db, (tx) =>
         recordExternalPayment(
           tx,
           {

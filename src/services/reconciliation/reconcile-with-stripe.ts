@@ -179,7 +179,9 @@ class Reconciliation {
     private readonly onProgress: ((progress: ReconcileProgress) => void) | undefined,
   ) {
     this.gte = unix(run.periodStart);
-    this.lt = unix(run.periodEnd);
+    // Stripe's `created` is in whole seconds: an object made in the run's last second (a run started
+    // right after it, "reconcile now") is in the period, so the end is rounded up.
+    this.lt = Math.ceil(run.periodEnd.getTime() / 1000);
   }
 
   private get stripe() {

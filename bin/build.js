@@ -16,7 +16,7 @@
 //                 build must not keep the API from starting; the service serves the previous build)
 import { spawn, spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { dataDirTemplateIsFresh, installedPgliteVersion, paths, repoRoot, serverBuildIsFresh, webBuildIsFresh } from './build-freshness.js';
@@ -39,6 +39,7 @@ for (const name of chosen) {
   }
 }
 
+linkCommand();
 mkdirSync(join(repoRoot, 'dist'), { recursive: true });
 for (const [name, part] of Object.entries(parts)) {
   if (chosen.length > 0 && !chosen.includes(name)) continue;
@@ -54,6 +55,31 @@ for (const [name, part] of Object.entries(parts)) {
     continue;
   }
   console.log(`build: ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * `npx payouts …` runs node_modules/.bin/payouts as soon as it finds it. package.json declares no
+ * `bin` on purpose: for a project's own bin, npm 11's npx first loads the whole dependency tree
+ * (Arborist, twice), which cost about 0.6 s before every command. The link is made here, on every
+ * `npm install` / `npm ci` (through `prepare`) and `npm start`.
+ */
+function linkCommand() {
+  const bin = join(repoRoot, 'node_modules', '.bin');
+  const link = join(bin, 'payouts');
+  const target = relative(bin, join(repoRoot, 'bin', 'payouts.js'));
+  try {
+    if (readlinkSync(link) === target) return;
+    rmSync(link, { force: true });
+  } catch {
+    // absent, or not a link: made below
+  }
+  try {
+    mkdirSync(bin, { recursive: true });
+    rmSync(link, { force: true });
+    symlinkSync(target, link);
+  } catch (error) {
+    console.error(`build: could not link node_modules/.bin/payouts (${error instanceof Error ? error.message : String(error)}); run the CLI as ./bin/payouts.js`);
+  }
 }
 
 async function buildServer() {

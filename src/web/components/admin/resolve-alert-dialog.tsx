@@ -1,21 +1,13 @@
-import { useId, useRef, useState } from 'react';
 import type { AdminAlert } from '../../api/admin-alerts';
 import { useMonitoringTranslation } from '../../i18n/monitoring';
-import { useErrorMessage } from '../../lib/use-error-message';
-import { Alert } from '../ui/alert';
-import { Button } from '../ui/button';
-import { Dialog, DialogClose, DialogContent } from '../ui/dialog';
-import { Textarea } from '../ui/input';
-import { Label } from '../ui/label';
-import { useReturnFocus } from './use-return-focus';
+import { RequiredNoteDialog } from './required-note-dialog';
 
 /** The service keeps at most this many characters (ALERT_NOTE_TOO_LONG). */
 const MAX_NOTE_LENGTH = 2000;
 
 /**
- * Resolve an alert, saying what was done. The note is required: an empty one is refused here,
- * before the service is asked (the field is marked invalid and says why); the service refuses it
- * too (ALERT_NOTE_REQUIRED). `alert` null: closed.
+ * Resolve an alert, saying what was done: the note is required, here and by the service
+ * (ALERT_NOTE_REQUIRED). `alert` null: closed.
  */
 export function ResolveAlertDialog({
   alert,
@@ -31,75 +23,23 @@ export function ResolveAlertDialog({
   onClose: () => void;
 }) {
   const { t } = useMonitoringTranslation();
-  const errorMessage = useErrorMessage();
-  const id = useId();
-  const noteRef = useRef<HTMLTextAreaElement>(null);
-  const [note, setNote] = useState('');
-  const [missing, setMissing] = useState(false);
-  const returnFocus = useReturnFocus(alert !== null);
-  const close = (open: boolean) => {
-    if (open) return;
-    setNote('');
-    setMissing(false);
-    onClose();
-  };
-
   return (
-    <Dialog open={alert !== null} onOpenChange={close}>
-      {alert && (
-        <DialogContent onCloseAutoFocus={returnFocus.onCloseAutoFocus} title={t('resolve.title')} description={<span lang="en">{alert.subject}</span>}>
-          <form
-            noValidate
-            className="space-y-4"
-            onSubmit={(event) => {
-              event.preventDefault();
-              if (note.trim() === '') {
-                setMissing(true);
-                noteRef.current?.focus();
-                return;
-              }
-              returnFocus.confirmed();
-              onConfirm(note.trim());
-            }}
-          >
-            {error !== null && error !== undefined && <Alert tone="error">{errorMessage(error)}</Alert>}
-            <div className="space-y-1">
-              <Label htmlFor={`${id}-note`}>{t('resolve.note')}</Label>
-              <Textarea
-                ref={noteRef}
-                id={`${id}-note`}
-                value={note}
-                maxLength={MAX_NOTE_LENGTH}
-                required
-                aria-invalid={missing || undefined}
-                aria-describedby={`${id}-hint${missing ? ` ${id}-missing` : ''}`}
-                onChange={(event) => {
-                  setNote(event.target.value);
-                  if (event.target.value.trim() !== '') setMissing(false);
-                }}
-              />
-              <p id={`${id}-hint`} className="text-xs text-slate-600">
-                {t('resolve.hint')}
-              </p>
-              {missing && (
-                <p id={`${id}-missing`} role="alert" className="text-sm font-medium text-red-800">
-                  {t('resolve.required')}
-                </p>
-              )}
-            </div>
-            <div className="flex justify-end gap-2">
-              <DialogClose asChild>
-                <Button type="button" variant="outline">
-                  {t('common:cancel')}
-                </Button>
-              </DialogClose>
-              <Button type="submit" disabled={pending}>
-                {pending ? t('resolve.working') : t('resolve.confirm')}
-              </Button>
-            </div>
-          </form>
-        </DialogContent>
-      )}
-    </Dialog>
+    <RequiredNoteDialog
+      open={alert !== null}
+      texts={{
+        title: t('resolve.title'),
+        description: <span lang="en">{alert?.subject}</span>,
+        note: t('resolve.note'),
+        hint: t('resolve.hint'),
+        required: t('resolve.required'),
+        confirm: t('resolve.confirm'),
+        working: t('resolve.working'),
+      }}
+      maxLength={MAX_NOTE_LENGTH}
+      pending={pending}
+      error={error}
+      onConfirm={onConfirm}
+      onClose={onClose}
+    />
   );
 }

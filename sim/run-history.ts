@@ -2,6 +2,7 @@ import { and, eq, inArray, isNotNull, notInArray } from 'drizzle-orm';
 import Stripe from 'stripe';
 import type { Config } from '../src/config/config.js';
 import type { Database } from '../src/db/database.js';
+import { schedulePeriod } from '../src/domain/payouts/payout-mode.js';
 import { creatorClawbacks, outboxMessages, paymentDisputes, paymentRefunds, payments, payouts, reconciliationItems, webhookEvents } from '../src/db/schema/index.js';
 import type { App } from '../src/http/app.js';
 import { balances, creatorAccount, creatorAccountKinds, platformAccount, verifyLedger, type CreatorAccountKind } from '../src/ledger/index.js';
@@ -25,7 +26,10 @@ export interface SimulationService {
   testSandbox: TestSandbox | undefined;
 }
 
-/** The service's settings every history runs with: manual payouts, a 2-day hold, an approval threshold that some requests pass. */
+/**
+ * The service's settings every history runs with: manual payouts unless a creator says otherwise
+ * (each creator's `payoutMode` is drawn), a 2-day hold, an approval threshold that some requests pass.
+ */
 export const simulationEnv: Record<string, string> = {
   ENABLE_TEST_CLOCK: '1',
   PAYOUT_HOLDING_DAYS: '2',
@@ -56,7 +60,9 @@ type StripeFault = keyof typeof stripeFaults;
 
 const operations = {
   apiPayment: 2,
-  cardPayment: 5,
+  cardPayment: 4,
+  checkout: 3,
+  bookingFailed: 1,
   advanceClock: 6,
   release: 2,
   request: 6,
@@ -69,6 +75,8 @@ const operations = {
   closeDispute: 1,
   sweep: 1,
   clawback: 1,
+  automaticPayouts: 2,
+  payoutDay: 1,
 } as const;
 type Operation = keyof typeof operations;
 
@@ -100,9 +108,14 @@ function errorCode(body: string): string {
   }
 }
 
+type PayoutMode = 'manual' | 'automatic' | 'scheduled';
+
 interface SimCreator {
   creatorId: string;
   userId: string;
+  mode: PayoutMode;
+  /** With mode `scheduled`. */
+  schedule?: 'weekly' | 'monthly';
 }
 
 class History {
@@ -120,6 +133,8 @@ class History {
   /** The platform's own funding charges: at Stripe and, rightly, not payments of ours. */
   private readonly fundingCharges = new Set<string>();
   private faultInjected = false;
+  /** Checkout sessions a customer paid (for `bookingFailed`). */
+  private readonly paidSessions: string[] = [];
 
   constructor(
     private readonly service: SimulationService,
@@ -178,8 +193,18 @@ class History {
     ]);
     this.headers = { admin: { authorization: `Bearer ${admin.key}` }, platform: { authorization: `Bearer ${platform.key}` }, cron: { authorization: `Bearer ${config.cron.secret}` } };
 
-    // Webhook delivery for this history: duplicated and / or reordered, retried fast.
-    const webhooks = { duplicateRate: this.random.pick([0, 0, 0.3, 1]), outOfOrder: this.random.chance(0.5), initialRetryDelayMs: 50, maxRetryDelayMs: 400, reorderWindowMs: 50 };
+    // Webhook delivery for this history: duplicated, reordered, lost (then retried, as Stripe does) and / or
+    // delayed past the reorder window; retried fast, and often enough that no event is lost for good.
+    const webhooks = {
+      duplicateRate: this.random.pick([0, 0, 0.3, 1]),
+      outOfOrder: this.random.chance(0.5),
+      dropRate: this.random.pick([0, 0, 0.1, 0.3]),
+      maxDelayMs: this.random.pick([0, 0, 300, 1500]),
+      maxAttempts: 20,
+      initialRetryDelayMs: 50,
+      maxRetryDelayMs: 400,
+      reorderWindowMs: 50,
+    };
     await this.control('POST', '/_sandbox/webhooks', webhooks);
     this.log.push(`webhooks ${JSON.stringify(webhooks)}`);
 
@@ -192,13 +217,26 @@ class History {
     const howMany = this.random.int(2, 4);
     for (let i = 0; i < howMany; i++) {
       const name = `Sim ${this.seed} ${i}`;
-      const reply = await this.api('POST', '/api/creators', this.headers.platform, { email: `sim-${this.seed}-${i}@example.test`, name, payoutMode: 'manual' });
+      // Each creator's payout mode (the platform's is manual), and sometimes their own hold and fee.
+      const mode = this.random.weighted<PayoutMode>({ manual: 2, automatic: 1, scheduled: 1 });
+      const schedule = mode === 'scheduled' ? this.random.pick(['weekly', 'weekly', 'monthly'] as const) : undefined;
+      const holdingPeriodHours = this.random.pick([undefined, undefined, 0, 24, 120]);
+      const feePercentage = this.random.pick([undefined, undefined, 0, 12.5, 30]);
+      const body = {
+        email: `sim-${this.seed}-${i}@example.test`,
+        name,
+        payoutMode: mode,
+        ...(schedule && { payoutSchedule: schedule }),
+        ...(holdingPeriodHours !== undefined && { holdingPeriodHours }),
+        ...(feePercentage !== undefined && { feePercentage }),
+      };
+      const reply = await this.api('POST', '/api/creators', this.headers.platform, body);
       if (reply.statusCode !== 201) throw new Error(`creating ${name}: ${reply.statusCode} ${reply.body}`);
       const { creator, user, onboardingUrl } = reply.json<{ creator: { id: string }; user: { id: string }; onboardingUrl: string }>();
       await fetch(onboardingUrl, { redirect: 'manual' });
-      this.creators.push({ creatorId: creator.id, userId: user.id });
+      this.creators.push({ creatorId: creator.id, userId: user.id, mode, ...(schedule && { schedule }) });
+      this.log.push(`creator ${creator.id}: ${mode}${schedule ? ` ${schedule}` : ''}, hold ${holdingPeriodHours ?? 'default'} h, fee ${feePercentage ?? 'default'} %`);
     }
-    this.log.push(`${howMany} creators`);
     await this.idle();
   }
 
@@ -242,12 +280,100 @@ class History {
     return `${amount} ${currency} for ${creator.creatorId} with ${paymentMethod} → ${intent.id}`;
   }
 
+  /**
+   * A booking paid through Checkout: the host opens a session (`POST /api/checkout/sessions`, sometimes
+   * twice: the same session), the customer pays it at the sandbox — or is declined, or walks away
+   * (the session expires a day later) — and the webhooks record the payment.
+   */
+  private async checkout(i: number) {
+    const creator = this.random.pick(this.creators);
+    const currency = this.random.pick(currencies);
+    const amount = this.amount(currency);
+    const body = {
+      creatorId: creator.creatorId,
+      bookingId: `sim-${this.seed}-ck-${i}`,
+      amount,
+      currency,
+      productName: `Session ${i} with ${creator.creatorId}`,
+      successUrl: 'https://host.example/book/complete?session_id={CHECKOUT_SESSION_ID}',
+      cancelUrl: 'https://host.example/book/cancel',
+      customerEmail: `customer-${this.seed}-${i}@example.test`,
+    };
+    const reply = await this.api('POST', '/api/checkout/sessions', this.headers.platform, body);
+    if (reply.statusCode !== 201) {
+      this.violations.push(`step ${i}: POST /api/checkout/sessions answered ${reply.statusCode}: ${reply.body.slice(0, 200)}`);
+      return `${amount} ${currency} for ${creator.creatorId} → ${reply.statusCode}`;
+    }
+    const { sessionId } = reply.json<{ sessionId: string }>();
+    if (this.random.chance(0.2)) {
+      const again = await this.api('POST', '/api/checkout/sessions', this.headers.platform, body);
+      if (again.statusCode !== 201 || again.json<{ sessionId: string }>().sessionId !== sessionId) this.violations.push(`step ${i}: the same booking's session asked again answered ${again.statusCode} ${again.body.slice(0, 200)}`);
+    }
+    const paymentMethod = this.random.weighted({ pm_card_visa: 7, pm_card_createDispute: 1, pm_card_chargeDeclined: 1, none: 1 });
+    if (paymentMethod === 'none') return `${amount} ${currency} for ${creator.creatorId}: ${sessionId} left unpaid`;
+    const paid = await fetch(`${this.sandboxUrl}/_sandbox/checkout/${sessionId}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payment_method: paymentMethod }) });
+    const session = (await paid.json()) as { payment_status?: string };
+    if (paid.ok && session.payment_status === 'paid') this.paidSessions.push(sessionId);
+    else if (paymentMethod !== 'pm_card_chargeDeclined') throw new Error(`paying ${sessionId} with ${paymentMethod}: ${paid.status} ${JSON.stringify(session).slice(0, 200)}`);
+    return `${amount} ${currency} for ${creator.creatorId}: ${sessionId} with ${paymentMethod} → ${paid.status}`;
+  }
+
+  /** The host could not create a paid booking: `POST /api/checkout/sessions/:id/booking-failed`, sometimes twice (nothing refunded the second time). */
+  private async bookingFailed(i: number) {
+    if (this.paidSessions.length === 0) return 'no paid checkout';
+    const sessionId = this.random.pick(this.paidSessions);
+    const repeat = this.random.chance(0.3);
+    const fault = await this.maybeFault('/v1/refunds', 0.3);
+    const url = `/api/checkout/sessions/${sessionId}/booking-failed`;
+    let reply = await this.api('POST', url, this.headers.platform, { reason: `simulation step ${i}` });
+    await this.clearFaults();
+    const answer = (r: typeof reply) => `${r.statusCode} ${r.statusCode === 200 ? `alreadyRefunded ${String(r.json<{ alreadyRefunded: boolean }>().alreadyRefunded)}` : errorCode(r.body)}`;
+    let outcome = answer(reply);
+    // The host repeats the call after an error, or anyway (a lost answer).
+    if ((fault && reply.statusCode !== 200) || repeat) {
+      const first = reply.statusCode;
+      reply = await this.api('POST', url, this.headers.platform, { reason: `simulation step ${i}, again` });
+      outcome += ` then ${answer(reply)}`;
+      if (first === 200 && reply.statusCode === 200 && !reply.json<{ alreadyRefunded: boolean }>().alreadyRefunded) this.violations.push(`step ${i}: booking-failed of ${sessionId} refunded twice`);
+    }
+    return `${sessionId}${fault ? ` with ${fault}` : ''} → ${outcome}`;
+  }
+
   private async advanceClock() {
     const seconds = this.random.pick([600, 3600, 86_400, 86_400, 3 * 86_400, 3 * 86_400, 8 * 86_400]);
     const reply = await this.api('POST', '/api/test/clock', {}, { advanceSeconds: seconds });
     if (reply.statusCode !== 200) throw new Error(`advancing the clock: ${reply.statusCode} ${reply.body}`);
-    // The hourly release job usually runs after time has passed.
-    return `+${seconds}s${this.random.chance(0.7) ? `; ${await this.runJob('release-holds')}` : ''}`;
+    // The hourly release job usually runs after time has passed, and often the payout jobs the scheduler runs after it.
+    const jobs = [`+${seconds}s`];
+    if (this.random.chance(0.7)) jobs.push(await this.runJob('release-holds'));
+    if (this.random.chance(0.5)) jobs.push(await this.runJob('automatic-payouts'));
+    if (this.random.chance(0.3)) jobs.push(await this.runJob('scheduled-payouts'));
+    return jobs.join('; ');
+  }
+
+  /** The hourly `automatic-payouts` job, sometimes meeting a Stripe fault on the transfer or the connected account's bank payout. */
+  private async automaticPayouts() {
+    const path = this.random.pick(['/v1/transfers', '/v1/payouts'] as const);
+    const fault = await this.maybeFault(path, 0.3);
+    const outcome = await this.runJob('automatic-payouts');
+    await this.clearFaults();
+    return `${fault ? `${fault} on ${path}; ` : ''}${outcome}`;
+  }
+
+  /** The clock moves to the next payout day (a scheduled creator's, else Monday) at 00:10 UTC; holds are released, then `scheduled-payouts` runs. */
+  private async payoutDay() {
+    const scheduled = this.creators.filter((c) => c.schedule);
+    const schedule = scheduled.length > 0 ? this.random.pick(scheduled).schedule! : 'weekly';
+    const now = this.service.clock.now();
+    const target = schedulePeriod(schedule, now).end.getTime() + 10 * 60_000;
+    const seconds = Math.ceil((target - now.getTime()) / 1000);
+    const reply = await this.api('POST', '/api/test/clock', {}, { advanceSeconds: seconds });
+    if (reply.statusCode !== 200) throw new Error(`advancing the clock: ${reply.statusCode} ${reply.body}`);
+    const released = await this.runJob('release-holds');
+    const fault = await this.maybeFault('/v1/transfers', 0.3);
+    const outcome = await this.runJob('scheduled-payouts');
+    await this.clearFaults();
+    return `${schedule} payout day (+${seconds}s); ${released}; ${fault ? `${fault}; ` : ''}${outcome}`;
   }
 
   private async runJob(job: string) {
@@ -423,12 +549,16 @@ class History {
     return 'no creator in debt';
   }
 
-  /** No more faults; every webhook delivered; retries run until every payout in flight has landed. */
+  /**
+   * No more faults; every webhook delivered; retries run until every payout in flight has landed
+   * (a bank payout of an automatic payout is paid a day after it was made: then the clock moves a day).
+   */
   async settle() {
     await this.clearFaults();
     for (let round = 0; round < 8; round++) {
       await this.idle();
-      await this.api('POST', '/api/test/clock', {}, { advanceSeconds: 3600 });
+      const atTheBank = await this.service.database.db.select({ id: payouts.id }).from(payouts).where(and(eq(payouts.status, 'PROCESSING'), isNotNull(payouts.stripeBankPayoutId)));
+      await this.api('POST', '/api/test/clock', {}, { advanceSeconds: atTheBank.length > 0 ? 86_400 + 3600 : 3600 });
       await this.runJob('retry-payouts');
       await this.runJob('retry-webhooks');
       await this.runJob('reconcile-payouts');
@@ -444,12 +574,31 @@ class History {
     const { database, config, clock, stripe } = this.service;
     const db = database.db;
     // What the history amounted to (the figures of docs/simulation.md).
-    for (const row of await db.select({ status: payouts.status }).from(payouts)) this.count(`payout:${row.status}`);
+    for (const row of await db.select({ status: payouts.status, origin: payouts.origin }).from(payouts)) {
+      this.count(`payout:${row.status}`);
+      this.count(`payout:${row.origin}:${row.status}`);
+    }
     for (const row of await db.select({ status: paymentDisputes.status }).from(paymentDisputes)) this.count(`dispute:${row.status}`);
     this.count('refunds_booked', (await db.select({ id: paymentRefunds.id }).from(paymentRefunds)).length);
     this.count('clawbacks_booked', (await db.select({ id: creatorClawbacks.id }).from(creatorClawbacks)).length);
+    const attempts = this.service.testSandbox!.sandbox.webhooks.attempts();
+    this.count('webhook_attempts', attempts.length);
+    this.count('webhook_attempts_dropped', attempts.filter((a) => a.error?.startsWith('dropped')).length);
     for (const c of (await verifyLedger(db)).checks) if (!c.ok) this.violations.push(`verifyLedger: ${c.name}: ${JSON.stringify(c).slice(0, 300)}`);
     for (const c of (await verifyPayouts(db)).checks) if (!c.ok) this.violations.push(`verifyPayouts: ${c.name}: ${JSON.stringify(c).slice(0, 300)}`);
+
+    // A payout the service pays out to the bank itself (automatic mode) is PAID only once that bank payout is paid at Stripe, for its amount.
+    const viaBank = await db.select().from(payouts).where(eq(payouts.awaitsBankPayout, true));
+    for (const payout of viaBank) {
+      if (payout.stripeBankPayoutId === null) {
+        if (payout.status === 'PAID') this.violations.push(`payout ${payout.id} is PAID without its bank payout`);
+        continue;
+      }
+      const bank = await this.customer.payouts.retrieve(payout.stripeBankPayoutId, {}, { stripeAccount: payout.stripeAccountId! });
+      const paid = bank.status === 'paid' && BigInt(bank.amount) === payout.amount && bank.currency === payout.currency;
+      if ((payout.status === 'PAID') !== paid) this.violations.push(`payout ${payout.id} is ${payout.status}, its bank payout ${bank.id} ${bank.status} for ${bank.amount} ${bank.currency}`);
+    }
+    this.count('bank_payouts', viaBank.filter((p) => p.stripeBankPayoutId !== null).length);
 
     // Every queued notification delivered (the server's worker, or the job now).
     await this.runJob('deliver-notifications');

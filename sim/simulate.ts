@@ -1,6 +1,9 @@
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { createInterface } from 'node:readline';
 import { PGlite } from '@electric-sql/pglite';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import pg from 'pg';
 import { openDatabase, serveEmbedded, type Database } from '../src/db/database.js';
 import { runMigrations } from '../src/db/migrate.js';
@@ -12,6 +15,10 @@ import { startSimulationService } from './simulation-service.js';
  * seeds N … N+K−1, each on a fresh service, database (a copy of one migrated template) and
  * sandbox. Prints each failing seed's violations and the command that replays it, then the
  * figures: histories, violations, time. Exit code 1 when any history broke an invariant.
+ *
+ * `--workers W` runs the seeds in W child processes at once (worker i takes every W-th seed), each
+ * with its own template database: one Node process runs one history at a time on one core, and a
+ * history's own waits (webhooks, Stripe timeouts) leave the core idle meanwhile.
  */
 const program = new Command()
   .name('simulate')
@@ -21,9 +28,16 @@ const program = new Command()
   .option('--steps <n>', 'steps per history (default: 40–60, from the seed)', (v) => Number.parseInt(v, 10))
   .option('--database-url <url>', 'run on PostgreSQL (a scratch database per history on this server); default: PGlite, or DATABASE_URL when set')
   .option('--verbose', "print every history's steps and counts")
+  .option('--workers <w>', `run the histories in W processes at once (default 1; this machine has ${availableParallelism()} cores)`, (v) => Number.parseInt(v, 10), 1)
+  .option('--minutes <m>', 'start no history after this many minutes (the figures then cover those run)', (v) => Number.parseFloat(v))
+  .addOption(new Option('--shard <i/w>', 'internal: this worker runs the seeds seed+i, seed+i+w, …').hideHelp())
+  .addOption(new Option('--deadline <ms>', 'internal: the parent\'s --minutes, as a time').argParser((v) => Number.parseInt(v, 10)).hideHelp())
   .parse();
 
-const options = program.opts<{ seed: number; histories: number; steps?: number; databaseUrl?: string; verbose?: boolean }>();
+const options = program.opts<{ seed: number; histories: number; steps?: number; databaseUrl?: string; verbose?: boolean; workers: number; minutes?: number; shard?: string; deadline?: number }>();
+/** No history starts after this time (ms since the epoch). */
+const deadline = options.deadline ?? (options.minutes === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.minutes * 60_000);
+if (!Number.isInteger(options.workers) || options.workers < 1) program.error('--workers must be a whole number ≥ 1');
 const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
 
 interface DatabaseFactory {
@@ -79,11 +93,12 @@ function replayCommand(seed: number): string {
   return `npm run simulate -- --seed ${seed} --histories 1${options.steps ? ` --steps ${options.steps}` : ''}${databaseUrl ? ` --database-url ${databaseUrl}` : ''} --verbose`;
 }
 
-const factory = databaseUrl ? await postgresFactory(databaseUrl) : await pgliteFactory();
+let factory: DatabaseFactory | undefined;
 
 async function runOne(seed: number): Promise<HistoryResult> {
   let service: Awaited<ReturnType<typeof startSimulationService>> | undefined;
   try {
+    factory ??= databaseUrl ? await postgresFactory(databaseUrl) : await pgliteFactory();
     service = await startSimulationService(await factory.create());
     const result = await runHistory(service, seed, options.steps === undefined ? {} : { steps: options.steps });
     for (const violation of service.testSandbox?.violations() ?? []) result.violations.push(`sandbox response off Stripe's spec: ${JSON.stringify(violation).slice(0, 300)}`);
@@ -95,37 +110,93 @@ async function runOne(seed: number): Promise<HistoryResult> {
   }
 }
 
+/** The seeds this process runs, in order: all of them, or one worker's share. */
+function seeds(): number[] {
+  const all = Array.from({ length: options.histories }, (_, i) => options.seed + i);
+  if (!options.shard) return all;
+  const [index, of] = options.shard.split('/').map(Number) as [number, number];
+  return all.filter((_, i) => i % of === index);
+}
+
+/** A worker: one JSON line per history on stdout, for the parent to print and add up. */
+async function runShard(): Promise<number> {
+  for (const seed of seeds()) {
+    if (Date.now() > deadline) break;
+    const result = await runOne(seed);
+    const keepSteps = options.verbose || result.violations.length > 0;
+    process.stdout.write(`${JSON.stringify({ ...result, steps: keepSteps ? result.steps : [] })}\n`);
+  }
+  await factory?.dispose();
+  return 0;
+}
+
+/** Every history's result, as they finish: here one after the other, or from W worker processes. */
+async function* results(): AsyncGenerator<HistoryResult> {
+  if (options.workers === 1) {
+    try {
+      for (const seed of seeds()) {
+        if (Date.now() > deadline) break;
+        yield await runOne(seed);
+      }
+    } finally {
+      await factory?.dispose();
+    }
+    return;
+  }
+  const args = process.argv.slice(2).filter((arg, i, all) => !['--workers', '--minutes'].some((name) => arg === name || all[i - 1] === name || arg.startsWith(`${name}=`)));
+  const queue: HistoryResult[] = [];
+  let wake: (() => void) | undefined;
+  let running = options.workers;
+  for (let i = 0; i < options.workers; i++) {
+    const child = fork(process.argv[1]!, [...args, '--shard', `${i}/${options.workers}`, ...(Number.isFinite(deadline) ? ['--deadline', String(deadline)] : [])], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      queue.push(JSON.parse(line) as HistoryResult);
+      wake?.();
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) queue.push({ seed: Number.NaN, steps: [], violations: [`worker ${i} exited with ${code}`], counts: {} });
+      running--;
+      wake?.();
+    });
+  }
+  while (running > 0 || queue.length > 0) {
+    if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    while (queue.length > 0) yield queue.shift()!;
+  }
+}
+
 async function main(): Promise<number> {
   const started = performance.now();
   const failing: HistoryResult[] = [];
   const totals: Record<string, number> = {};
   let violations = 0;
-  try {
-    for (let seed = options.seed; seed < options.seed + options.histories; seed++) {
-      const result = await runOne(seed);
-      for (const [what, n] of Object.entries(result.counts)) totals[what] = (totals[what] ?? 0) + n;
-      violations += result.violations.length;
-      if (options.verbose || result.violations.length > 0) {
-        console.log(`\nseed ${seed}: ${result.violations.length} violation(s)`);
-        if (options.verbose) for (const line of result.steps) console.log(`  ${line}`);
-        if (options.verbose) console.log(`  counts ${JSON.stringify(result.counts)}`);
-        for (const violation of result.violations) console.log(`  VIOLATION ${violation}`);
-      }
-      if (result.violations.length > 0) {
-        failing.push(result);
-        console.log(`  replay: ${replayCommand(seed)}`);
-      } else if (!options.verbose) {
-        process.stdout.write('.');
-      }
+  let done = 0;
+  for await (const result of results()) {
+    done++;
+    const seed = result.seed;
+    for (const [what, n] of Object.entries(result.counts)) totals[what] = (totals[what] ?? 0) + n;
+    violations += result.violations.length;
+    if (options.verbose || result.violations.length > 0) {
+      console.log(`\nseed ${seed}: ${result.violations.length} violation(s)`);
+      if (options.verbose) for (const line of result.steps) console.log(`  ${line}`);
+      if (options.verbose) console.log(`  counts ${JSON.stringify(result.counts)}`);
+      for (const violation of result.violations) console.log(`  VIOLATION ${violation}`);
     }
-  } finally {
-    await factory.dispose();
+    if (result.violations.length > 0) {
+      failing.push(result);
+      console.log(`  replay: ${replayCommand(seed)}`);
+    } else if (!options.verbose) {
+      process.stdout.write(done % 100 === 0 ? `. ${done}\n` : '.');
+    }
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(`\n\n${options.histories} histories (seeds ${options.seed}–${options.seed + options.histories - 1}) on ${factory.kind}: ${violations} violations in ${failing.length} histories, ${seconds.toFixed(1)} s (${(seconds / options.histories).toFixed(2)} s per history)`);
+  const kind = databaseUrl ? 'PostgreSQL' : 'PGlite';
+  const stoppedEarly = done < options.histories ? ` — stopped after ${options.minutes} min, ${done} of ${options.histories} run` : '';
+  console.log(`\n\n${done} histories (seeds ${options.seed}–${options.seed + options.histories - 1}${stoppedEarly}) on ${kind}${options.workers > 1 ? ` in ${options.workers} workers` : ''}: ${violations} violations in ${failing.length} histories, ${seconds.toFixed(1)} s (${(seconds / Math.max(1, done)).toFixed(2)} s per history)`);
   console.log(`operations and faults: ${JSON.stringify(totals)}`);
   for (const result of failing) console.log(`failing seed ${result.seed}: ${replayCommand(result.seed)}`);
-  return failing.length === 0 ? 0 : 1;
+  return failing.length === 0 && (done === options.histories || Date.now() > deadline) ? 0 : 1;
 }
 
-process.exitCode = await main();
+process.exitCode = options.shard ? await runShard() : await main();

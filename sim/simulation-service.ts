@@ -8,8 +8,15 @@ import type { AdvanceableClock } from '../src/sandbox/index.js';
 import { startTestSandbox } from '../src/sandbox/testing/test-sandbox.js';
 import { simulationEnv, type SimulationService } from './run-history.js';
 
-/** A Stripe request the sandbox never answers (an injected timeout) fails after this long. */
-const STRIPE_TIMEOUT_MS = 4000;
+/** A Stripe request the sandbox never answers (an injected timeout) fails after this long: short, as each costs a history this much idle time. */
+const STRIPE_TIMEOUT_MS = 1500;
+
+/**
+ * The request budget: test mode's default (20 requests/s, evenly spaced, 10/s for transfers and
+ * reconciliation's reads) made every Stripe call of a history wait its turn, which was most of a
+ * history's time. The sandbox is local; the budget's own behaviour is tested in request-policy.test.ts.
+ */
+const STRIPE_POLICY = { maxAttempts: 1, requestsPerSecond: 2000, perOperation: { 'transfers.create': 1000, 'payouts.create': 1000, 'reconcile.read': 1000 } };
 
 /**
  * The service for one history, as test/app.ts `createTestApp({ listen: true })` builds it — the
@@ -26,7 +33,7 @@ export async function startSimulationService(database: Database): Promise<Simula
     secretKey: SANDBOX_SECRET_KEY,
     apiBase: testSandbox.sandbox.url,
     webhookSecrets: [...config.stripe.webhookSecrets],
-    policy: { maxAttempts: 1 },
+    policy: STRIPE_POLICY,
     timeoutMs: STRIPE_TIMEOUT_MS,
   });
   const app = await buildApp({ config, database, clock, stripe, logger: createLogger({ level: 'silent' }), afterClockAdvance: () => testSandbox.sandbox.processDueChanges() });

@@ -78,6 +78,9 @@ describe(`NODE_ENV=production on ${testDatabaseKind}`, () => {
       const clock = await payouts(['serve'], { ...productionEnv, DATA_DIR: dataDir, PORT: '0', ENABLE_TEST_CLOCK: '1' });
       expect(clock.code).toBe(2);
       expect(clock.stderr).toContain('ENABLE_TEST_CLOCK: must not be on when NODE_ENV=production');
+      const crash = await payouts(['serve'], { ...productionEnv, DATA_DIR: dataDir, PORT: '0', PAYOUTS_CRASH_AT: 'payout.claimed' });
+      expect(crash.code).toBe(2);
+      expect(crash.stderr).toContain('PAYOUTS_CRASH_AT: must not be set when NODE_ENV=production');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isKnownCurrency } from '../domain/money/index.js';
+import { parseCrashPlan } from '../providers/crash-points/index.js';
 
 /**
  * Configuration comes from the environment only, parsed once at start-up. An invalid value
@@ -237,6 +238,20 @@ const envSchema = z.object({
   /** Unset: on with the embedded database, off with DATABASE_URL. */
   DEMO: optionalBooleanFlag,
   ENABLE_TEST_CLOCK: booleanFlag(false),
+  /** Testing only: kill the process at these crash points (src/providers/crash-points, docs/simulation.md). */
+  PAYOUTS_CRASH_AT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        try {
+          parseCrashPlan(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      }),
+  ),
 });
 
 /** Every variable the service reads; `.env.example` and the README document exactly these. */
@@ -333,6 +348,10 @@ function crossVariableProblems(env: Partial<Env>, raw: Record<string, string | u
   const problems: ConfigIssue[] = [];
   if (env.NODE_ENV === 'production' && env.ENABLE_TEST_CLOCK === true) {
     problems.push({ variable: 'ENABLE_TEST_CLOCK', message: 'must not be on when NODE_ENV=production' });
+  }
+  if (env.NODE_ENV === 'production' && (raw.PAYOUTS_CRASH_AT ?? '') !== '') {
+    // It kills the process on purpose (kill -9) at a step of the money path: for tests only.
+    problems.push({ variable: 'PAYOUTS_CRASH_AT', message: 'must not be set when NODE_ENV=production (it kills the process at a crash point: testing only)' });
   }
   // On the raw value: a SESSION_SECRET that is set but too short is already reported by its own rule.
   if (env.NODE_ENV === 'production' && (raw.SESSION_SECRET ?? '') === '') {

@@ -20,6 +20,8 @@ const webhookOptionsSchema = z
     duplicateRate: z.coerce.number().min(0).max(1),
     outOfOrder: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]),
     reorderWindowMs: z.coerce.number().int().min(0),
+    dropRate: z.coerce.number().min(0).max(1),
+    maxDelayMs: z.coerce.number().int().min(0),
   })
   .partial()
   .strict();

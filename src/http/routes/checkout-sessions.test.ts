@@ -4,9 +4,10 @@ import { createTestApp, type TestApp } from '../../../test/app.js';
 import { testDatabaseKind } from '../../../test/database.js';
 import { insertCreator } from '../../../test/fixtures.js';
 import { waitFor } from '../../../test/wait-for.js';
-import { auditEvents, outboxMessages, payments, webhookEvents } from '../../db/schema/index.js';
+import { auditEvents, outboxMessages, paymentRefunds, payments, reconciliationItems, webhookEvents } from '../../db/schema/index.js';
 import { balances, creatorAccount, platformAccount, verifyLedger } from '../../ledger/index.js';
 import { createApiKey } from '../../services/api-keys/create-api-key.js';
+import { reconcileWithStripe } from '../../services/reconciliation/reconcile-with-stripe.js';
 
 const unique = () => Math.random().toString(36).slice(2, 10);
 
@@ -178,6 +179,80 @@ describe(`booking checkout with webhooks on ${testDatabaseKind}`, () => {
     expect(ours[0]).toMatchObject({ recipient: 'email:payer@example.test', payload: { refundId: refunded.refund.id, amount: '7000', currency: 'eur', bookingId: body.bookingId } });
     const audit = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.subjectId, refunded.payment.id), eq(auditEvents.action, 'payment.refunded')));
     expect(audit).toMatchObject([{ fromStatus: 'HELD', toStatus: 'REFUNDED', amount: 7000n, reason: 'calendar provider refused the slot', actor: expect.stringMatching(/^api_key:/) }]);
+  });
+
+  it('after an admin refunded part of it: refunds and books only the rest, and the reconciliation pairs that refund', async () => {
+    // Found by the simulation (seed 26): the rest was refunded at Stripe and the whole amount booked again.
+    const { creatorId } = await insertCreator(t.database.db);
+    const started = t.clock.now();
+    const { sessionId } = (await api.open(checkoutBody(creatorId, { amount: 17608, currency: 'usd' }))).json();
+    const { payment_intent: intentId } = await api.pay(sessionId);
+    await settled('checkout.session.completed', sessionId);
+    const [payment] = await t.database.db.select().from(payments).where(eq(payments.externalId, intentId));
+    const accounts = [creatorAccount(creatorId, 'held', 'usd'), creatorAccount(creatorId, 'receivable', 'usd'), platformAccount('fees', 'usd'), platformAccount('refunds', 'usd')];
+    const before = await balances(t.database.db, accounts);
+
+    const partial = await t.app.inject({
+      method: 'POST',
+      url: `/api/admin/payments/${payment!.id}/refund`,
+      headers: { authorization: `Bearer ${keys.admin}` },
+      payload: { amount: 10103, reason: 'part of the session was cancelled', requestId: `partial-${unique()}` },
+    });
+    expect(partial.statusCode).toBe(200);
+    // Its charge.refunded is lost on the way (so it cannot book the refund first): the booking-failed path books it.
+    await t.testSandbox!.sandbox.webhooks.idle();
+    await t.testSandbox!.control('POST', '/_sandbox/webhooks', { dropRate: 1, maxAttempts: 1 });
+    const failed = await api.bookingFailed(sessionId).finally(() => t.testSandbox!.control('POST', '/_sandbox/webhooks', { dropRate: 0, maxAttempts: 8 }));
+    expect(failed.statusCode).toBe(200);
+    expect(failed.json()).toMatchObject({ payment: { status: 'REFUNDED', refundedAmount: 17608 }, refund: { amount: 7505, currency: 'usd' }, alreadyRefunded: false });
+    const atStripe = (await t.stripe.stripe.refunds.list({ payment_intent: intentId })).data;
+    expect(atStripe.map((r) => r.amount).sort()).toEqual([10103, 7505].sort());
+
+    // Both refunds together took the creator's whole share (6300 of 7000 → 15847 of 17608) and the whole fee, once.
+    const after = await balances(t.database.db, accounts);
+    const change = (code: string) => (after.get(code) ?? 0n) - (before.get(code) ?? 0n);
+    expect(change(`creator:${creatorId}:held:usd`)).toBe(-payment!.creatorAmount);
+    expect(change(`creator:${creatorId}:receivable:usd`)).toBe(0n);
+    expect(change('platform:fees:usd')).toBe(-payment!.feeAmount);
+    expect(change('platform:refunds:usd')).toBe(0n);
+    const [message] = await t.database.db.select().from(outboxMessages).where(eq(outboxMessages.dedupeKey, `booking.refunded:${payment!.id}`));
+    expect(message?.payload).toMatchObject({ amount: '7505' });
+
+    const run = await reconcileWithStripe(t.database.db, t, { since: new Date(started.getTime() - 60_000), until: new Date(t.clock.now().getTime() + 1000), actor: 'system:test' });
+    const items = await t.database.db.select().from(reconciliationItems).where(and(eq(reconciliationItems.runId, run.id), eq(reconciliationItems.kind, 'refund')));
+    const bookingRefund = items.find((item) => item.stripeId === failed.json().refund.id);
+    expect(bookingRefund).toMatchObject({ class: 'matched', localType: 'payment', localId: payment!.id, localAmount: 7505n, matchedBy: 'metadata' });
+  });
+
+  it('books a refund Stripe made that the webhooks have not booked yet under its own id first, then the rest', async () => {
+    // Found by the simulation (seed 78): a refund made at Stripe just before (a crash after Stripe made it, its
+    // charge.refunded still on the way) was booked inside the booking-failed refund, and then ignored.
+    const { creatorId } = await insertCreator(t.database.db);
+    const started = t.clock.now();
+    const { sessionId } = (await api.open(checkoutBody(creatorId, { amount: 32906, currency: 'usd' }))).json();
+    const { payment_intent: intentId } = await api.pay(sessionId);
+    await settled('checkout.session.completed', sessionId);
+    const [payment] = await t.database.db.select().from(payments).where(eq(payments.externalId, intentId));
+    await t.testSandbox!.sandbox.webhooks.idle();
+    await t.testSandbox!.control('POST', '/_sandbox/webhooks', { dropRate: 1, maxAttempts: 1 });
+    let failed;
+    try {
+      const unbooked = await t.stripe.stripe.refunds.create({ payment_intent: intentId, amount: 2011, metadata: { paymentId: payment!.id, refundRequestId: 'crashed' } });
+      failed = await api.bookingFailed(sessionId);
+      expect(failed.statusCode).toBe(200);
+      expect(failed.json()).toMatchObject({ payment: { status: 'REFUNDED', refundedAmount: 32906 }, refund: { amount: 30895 } });
+      const rows = await t.database.db.select().from(paymentRefunds).where(eq(paymentRefunds.paymentId, payment!.id));
+      expect(rows).toMatchObject([{ id: unbooked.id, amount: 2011n, source: 'webhook' }]);
+    } finally {
+      await t.testSandbox!.control('POST', '/_sandbox/webhooks', { dropRate: 0, maxAttempts: 8 });
+    }
+    const held = creatorAccount(creatorId, 'held', 'usd');
+    expect((await balances(t.database.db, [held])).get(held.code) ?? 0n).toBe(0n);
+
+    const run = await reconcileWithStripe(t.database.db, t, { since: new Date(started.getTime() - 60_000), until: new Date(t.clock.now().getTime() + 1000), actor: 'system:test' });
+    const items = await t.database.db.select().from(reconciliationItems).where(and(eq(reconciliationItems.runId, run.id), eq(reconciliationItems.kind, 'refund')));
+    const ours = items.filter((item) => item.localId === payment!.id || (item.localType === 'refund' && item.stripeAmount === 2011n));
+    expect(ours.map((item) => [item.stripeAmount, item.class]).sort()).toEqual([[2011n, 'matched'], [30895n, 'matched']].sort());
   });
 
   it('refunds once when the host reports the failure twice at the same moment', async () => {

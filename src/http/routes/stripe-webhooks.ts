@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { crashPoint } from '../../providers/crash-points/index.js';
 import { assertStorableText } from '../../domain/text/storable-text.js';
 import { ingestWebhookEvent } from '../../services/webhooks/ingest-webhook-event.js';
 import type { App } from '../app.js';
@@ -55,6 +56,7 @@ export async function stripeWebhookRoutes(app: App): Promise<void> {
         // The raw body escapes the app's text guard: the same rule on the event it carries, before it is stored.
         assertStorableText(event, 'body');
         const result = await ingestWebhookEvent(app.deps.database.db, event, app.deps);
+        crashPoint('webhook.committed');
         const log = { eventId: result.eventId, eventType: event.type, outcome: result.status };
         if (result.status === 'failed') request.log.warn({ ...log, errorCode: result.failure.code }, `webhook event failed: ${result.failure.message}`);
         else request.log.info(log, 'webhook event received');

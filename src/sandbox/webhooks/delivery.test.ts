@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../testing/test-sandbox.js';
 import { startWebhookReceiver } from '../testing/webhook-receiver.js';
 import { signWebhookPayload } from './signature.js';
@@ -13,6 +13,7 @@ beforeAll(async () => {
   stripe = new Stripe('sk_test_webhooks', t.clientOptions);
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const cleanup of cleanups.splice(0)) await cleanup();
   t.sandbox.reset();
   t.sandbox.webhooks.configure({ duplicateRate: 0, outOfOrder: false, maxAttempts: 8 });
@@ -134,6 +135,52 @@ describe('delivery', () => {
     await stripe.transfers.createReversal(transfer.id);
     await t.sandbox.webhooks.idle();
     expect(hook.received.map((delivery) => delivery.event.type)).toEqual(['transfer.reversed', 'transfer.created']);
+  });
+
+  test('dropRate: a lost attempt never reaches the endpoint; the retry delivers the event later', async () => {
+    const hook = await receiver();
+    await stripe.webhookEndpoints.create({ url: hook.url, enabled_events: ['payment_intent.created'] });
+    expect((await t.control('POST', '/_sandbox/webhooks', { dropRate: 0.5, initialRetryDelayMs: 20 })).body).toMatchObject({ dropRate: 0.5, maxDelayMs: 0 });
+    // The sandbox's randomness (as for duplicateRate): the first attempt is lost, the retry goes through.
+    vi.spyOn(Math, 'random').mockReturnValueOnce(0.1).mockReturnValue(0.9);
+    const intent = await stripe.paymentIntents.create({ amount: 700, currency: 'usd' });
+    await t.sandbox.webhooks.idle();
+    expect(hook.received.map((delivery) => delivery.event.data.object.id)).toEqual([intent.id]);
+    const attempts = t.sandbox.webhooks.attempts();
+    expect(attempts.map((attempt) => [attempt.attempt, attempt.status, attempt.succeeded])).toEqual([[1, null, false], [2, 200, true]]);
+    expect(attempts[0]?.error).toMatch(/^dropped/);
+    expect(attempts[1]?.event).toBe(hook.received[0]?.event.id);
+    expect((await stripe.events.retrieve(attempts[0]!.event)).pending_webhooks).toBe(0);
+  });
+
+  test('dropRate 1: every attempt is lost, retried up to maxAttempts, and the endpoint never sees the event', async () => {
+    const hook = await receiver();
+    await stripe.webhookEndpoints.create({ url: hook.url, enabled_events: ['payment_intent.created'] });
+    await t.control('POST', '/_sandbox/webhooks', { dropRate: 1, maxAttempts: 3, initialRetryDelayMs: 5 });
+    await stripe.paymentIntents.create({ amount: 700, currency: 'usd' });
+    await t.sandbox.webhooks.idle();
+    expect(hook.received).toEqual([]);
+    const attempts = t.sandbox.webhooks.attempts();
+    expect(attempts.map((attempt) => [attempt.attempt, attempt.status, attempt.succeeded])).toEqual([[1, null, false], [2, null, false], [3, null, false]]);
+    expect(attempts.every((attempt) => attempt.error?.startsWith('dropped'))).toBe(true);
+    expect((await stripe.events.retrieve(attempts[0]!.event)).pending_webhooks).toBe(1);
+    expect((await t.control('POST', '/_sandbox/webhooks', { dropRate: 1.5 })).status).toBe(400);
+    expect((await t.control('POST', '/_sandbox/webhooks', { maxDelayMs: -1 })).status).toBe(400);
+  });
+
+  test('maxDelayMs: a delayed event is overtaken by the later ones, and idle() waits for it', async () => {
+    const hook = await receiver();
+    await stripe.webhookEndpoints.create({ url: hook.url, enabled_events: ['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded'] });
+    await t.control('POST', '/_sandbox/webhooks', { maxDelayMs: 400 });
+    // One request emits three events in a row: the first waits ~400 ms, the other two not at all.
+    vi.spyOn(Math, 'random').mockReturnValueOnce(0.999).mockReturnValue(0);
+    await stripe.paymentIntents.create({ amount: 900, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    await t.sandbox.webhooks.idle();
+    const emitted = (await stripe.events.list({ limit: 10 })).data.map((event) => event.type).reverse();
+    expect(emitted[0]).toBe('payment_intent.created');
+    const received = hook.received.map((delivery) => delivery.event.type);
+    expect(received.sort()).toEqual([...emitted].sort());
+    expect(hook.received.at(-1)?.event.type).toBe('payment_intent.created');
   });
 
   test('addWebhookEndpoint registers an endpoint in code, with a fixed secret', async () => {

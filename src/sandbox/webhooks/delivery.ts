@@ -15,6 +15,13 @@ export interface WebhookDeliveryOptions {
   /** Deliver events out of order: buffer them for `reorderWindowMs`, then send the batch in reverse. */
   outOfOrder: boolean;
   reorderWindowMs: number;
+  /**
+   * Probability (0–1) that an attempt is lost in the network: the endpoint never sees it, and the
+   * sandbox counts it as a failed delivery and retries it with its backoff, as Stripe would.
+   */
+  dropRate: number;
+  /** Each delivery's first attempt waits a random 0…`maxDelayMs` (a slow network: events overtake one another). */
+  maxDelayMs: number;
 }
 
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookDeliveryOptions = {
@@ -25,6 +32,8 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookDeliveryOptions = {
   duplicateRate: 0,
   outOfOrder: false,
   reorderWindowMs: 250,
+  dropRate: 0,
+  maxDelayMs: 0,
 };
 
 /** One HTTP attempt to deliver an event to an endpoint (`GET /_sandbox/webhooks/deliveries`). */
@@ -57,8 +66,8 @@ export interface WebhookEndpointObject extends StripeObject {
 /**
  * Sends events to the registered webhook endpoints: signed like Stripe, retried with
  * exponential backoff on a non-2xx answer, a refused connection or a timeout, and — when
- * asked — duplicated or delivered out of order. Delivery is asynchronous and never blocks the
- * API request that caused the event.
+ * asked — duplicated, delivered out of order, delayed, or lost in the network (then retried).
+ * Delivery is asynchronous and never blocks the API request that caused the event.
  */
 export class WebhookDispatcher {
   private options: WebhookDeliveryOptions;
@@ -99,9 +108,9 @@ export class WebhookDispatcher {
     const endpoints = this.matchingEndpoints(event);
     event.pending_webhooks = endpoints.length;
     for (const endpoint of endpoints) {
-      this.schedule({ event, endpointId: endpoint.id, attempt: 1 });
+      this.scheduleFirst({ event, endpointId: endpoint.id, attempt: 1 });
       if (this.options.duplicateRate > 0 && Math.random() < this.options.duplicateRate) {
-        this.schedule({ event, endpointId: endpoint.id, attempt: 1 });
+        this.scheduleFirst({ event, endpointId: endpoint.id, attempt: 1 });
       }
     }
   }
@@ -147,6 +156,24 @@ export class WebhookDispatcher {
     }).reverse();
   }
 
+  /**
+   * A delivery's first attempt, after a random 0…`maxDelayMs` when delays are on. The wait is a
+   * timer like a retry's, so `idle()` waits for it and `reset()` drops it.
+   */
+  private scheduleFirst(job: DeliveryJob): void {
+    const delay = this.options.maxDelayMs > 0 ? Math.floor(Math.random() * (this.options.maxDelayMs + 1)) : 0;
+    if (delay === 0) return this.schedule(job);
+    this.later(() => this.schedule(job), delay);
+  }
+
+  private later(action: () => void, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
   /** Every scheduled job counts in `pending` until its attempt has finished. */
   private schedule(job: DeliveryJob): void {
     this.pending++;
@@ -179,25 +206,9 @@ export class WebhookDispatcher {
     const secret = this.store.includableFields(endpoint.id).secret;
     const payload = JSON.stringify(job.event, null, 2);
     const signature = signWebhookPayload(payload, typeof secret === 'string' ? secret : '', Math.floor(Date.now() / 1000));
-    let status: number | null = null;
-    let error: string | null = null;
-    try {
-      const response = await fetch(endpoint.url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json; charset=utf-8',
-          'Stripe-Signature': signature,
-          'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-          'Cache-Control': 'no-cache',
-        },
-        body: payload,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      status = response.status;
-      await response.arrayBuffer().catch(() => undefined);
-    } catch (caught) {
-      error = caught instanceof Error ? (caught.cause instanceof Error ? caught.cause.message : caught.message) : String(caught);
-    }
+    // Lost on the way (dropRate): the endpoint never sees it, and to the sender it is a delivery without an answer.
+    const dropped = this.options.dropRate > 0 && Math.random() < this.options.dropRate;
+    const { status, error } = dropped ? { status: null, error: 'dropped: lost in the network (sandbox dropRate)' } : await this.post(endpoint.url, payload, signature);
     const succeeded = status !== null && status >= 200 && status < 300;
     this.log.push({
       event: job.event.id,
@@ -216,11 +227,28 @@ export class WebhookDispatcher {
     }
     if (job.attempt >= this.options.maxAttempts || this.closed) return;
     const delay = Math.min(this.options.initialRetryDelayMs * 2 ** (job.attempt - 1), this.options.maxRetryDelayMs);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.schedule({ ...job, attempt: job.attempt + 1 });
-    }, delay);
-    this.timers.add(timer);
+    this.later(() => this.schedule({ ...job, attempt: job.attempt + 1 }), delay);
+  }
+
+  /** One HTTP POST of the payload: the endpoint's status, or why there was none. */
+  private async post(url: string, payload: string, signature: string): Promise<{ status: number | null; error: string | null }> {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Stripe-Signature': signature,
+          'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+          'Cache-Control': 'no-cache',
+        },
+        body: payload,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      return { status: response.status, error: null };
+    } catch (caught) {
+      return { status: null, error: caught instanceof Error ? (caught.cause instanceof Error ? caught.cause.message : caught.message) : String(caught) };
+    }
   }
 
   private isIdle(): boolean {

@@ -3,12 +3,15 @@ import { z } from 'zod';
 import type { DbExecutor } from '../../db/database.js';
 import { paymentRefunds, payments } from '../../db/schema/index.js';
 import { AppError, isAppError } from '../../domain/errors/index.js';
+import { creatorNetShare } from '../../domain/payments/refund-split.js';
 import { balance, creatorAccount, platformAccount, post, type LedgerPostingInput } from '../../ledger/index.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { Actor, ServiceContext } from '../context.js';
 import { enqueueMessage } from '../outbox/enqueue-message.js';
 import type { Payment } from '../payments/record-payment.js';
 import { recordStripePayment } from '../payments/record-stripe-payment.js';
+import { applyRefund } from '../refunds/apply-refund.js';
+import { lockPaymentWithCreator } from '../refunds/creator-money.js';
 import { checkoutSessionSchema, parseStripeObject, paymentFactsFrom, paymentIntentSchema } from '../payments/stripe-payment-objects.js';
 
 /** The refund request id of this use case: with the payment id it makes the Stripe idempotency key. */
@@ -42,6 +45,11 @@ export interface RefundFailedBookingResult {
  *    `refunds`, credit `stripe_balance`) and its recovery (the creator's share out of `held` or
  *    `available`, any shortfall as the creator's `receivable`; the fee out of `fees`; credit
  *    `refunds`); an audit event; and the customer's `booking.refunded` message in the outbox.
+ *    Stripe refunds what is left after any earlier (partial) refund, and only that is booked
+ *    under this refund: an earlier refund not booked yet (its webhook still on the way, or a
+ *    crash after Stripe made it) is booked first, as its own `charge.refunded` would book it
+ *    (`applyRefund`, once per refund id) — the charge's refunds are read from Stripe after this
+ *    one was made, so none is missing, and each Stripe refund has its own entries.
  *
  * Idempotent: a second call finds the payment REFUNDED and returns it without calling Stripe.
  *
@@ -54,33 +62,52 @@ export async function refundFailedBooking(db: DbExecutor, input: RefundFailedBoo
   if (payment.status === 'REFUNDED') return alreadyRefunded(payment);
   const paymentIntentId = assertRefundable(payment);
 
+  // The charge's other refunds, read before ours so that its charge.refunded is not given more time
+  // to come first; read again after it when they do not add up with it (one made meanwhile).
+  let earlier = await otherRefunds(payment, payment.stripeChargeId, context);
   const refund = await refundAtStripe(payment.id, paymentIntentId, context);
+  if (BigInt(refund.amount) !== payment.amount - earlier.reduce((sum, r) => sum + BigInt(r.amount), 0n)) {
+    earlier = await otherRefunds(payment, payment.stripeChargeId ?? (typeof refund.charge === 'string' ? refund.charge : (refund.charge?.id ?? null)), context);
+  }
 
   return db.transaction(async (tx): Promise<RefundFailedBookingResult> => {
-    const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
-    if (!locked) throw new AppError('PAYMENT_NOT_FOUND', `Payment ${payment.id} disappeared`, { kind: 'internal' });
+    // Creator, then payment: the lock order of applyRefund and the payout paths.
+    let locked = await lockPaymentWithCreator(tx, payment.id);
     if (locked.status === 'REFUNDED') return alreadyRefunded(locked);
+    for (const other of earlier) {
+      const applied = await applyRefund(
+        tx,
+        { paymentId: locked.id, stripeRefund: { id: other.id, amount: BigInt(other.amount), currency: other.currency }, source: 'webhook', actor: 'stripe', reason: other.reason ?? null },
+        context,
+      );
+      locked = applied.payment;
+    }
     const now = context.clock.now();
     const { currency, creatorId } = locked;
     const refunds = platformAccount('refunds', currency);
+    // An earlier partial refund was booked with its own split (applyRefund): this one returns the rest.
+    const amount = locked.amount - locked.refundedAmount;
+    const creatorPart = creatorNetShare(locked, locked.refundedAmount);
+    const feePart = amount - creatorPart;
     // The refund's charge.refunded webhook may have been first: it booked the refund through
     // applyRefund (keyed by the refund id; the payment is CANCELLED). Then only the status,
     // audit and message remain to do here (docs/refunds-and-disputes.md).
-    const [bookedByWebhook] = await tx.select({ id: paymentRefunds.id }).from(paymentRefunds).where(eq(paymentRefunds.id, refund.id));
+    const [bookedByWebhook] = await tx.select({ id: paymentRefunds.id, amount: paymentRefunds.amount }).from(paymentRefunds).where(eq(paymentRefunds.id, refund.id));
+    const refundedNow = bookedByWebhook?.amount ?? amount;
 
     // Where the creator's share is now: HELD → held, READY → available. Whatever is not there
     // any more (spent by a payout request, or the payment moved on since step 1) becomes debt.
     const shareKind = locked.status === 'HELD' ? 'held' : locked.status === 'READY' ? 'available' : null;
     const shareBalance = shareKind ? await balance(tx, creatorAccount(creatorId, shareKind, currency)) : 0n;
-    const fromShare = shareBalance < locked.creatorAmount ? (shareBalance > 0n ? shareBalance : 0n) : locked.creatorAmount;
-    const fromReceivable = locked.creatorAmount - fromShare;
+    const fromShare = shareBalance < creatorPart ? (shareBalance > 0n ? shareBalance : 0n) : creatorPart;
+    const fromReceivable = creatorPart - fromShare;
     const recovery: LedgerPostingInput[] = [
       ...(shareKind && fromShare > 0n ? [{ account: creatorAccount(creatorId, shareKind, currency), debit: fromShare }] : []),
       ...(fromReceivable > 0n ? [{ account: creatorAccount(creatorId, 'receivable', currency), debit: fromReceivable }] : []),
-      ...(locked.feeAmount > 0n ? [{ account: platformAccount('fees', currency), debit: locked.feeAmount }] : []),
+      ...(feePart > 0n ? [{ account: platformAccount('fees', currency), debit: feePart }] : []),
     ];
     const description = `Refund ${refund.id} of payment ${locked.externalId}: booking ${locked.bookingId ?? '(none)'} could not be created`;
-    if (!bookedByWebhook) {
+    if (!bookedByWebhook && amount > 0n) {
       await post(tx, {
         key: `payment:${locked.id}:refund:${REFUND_REQUEST_ID}:paid`,
         kind: 'payment.refunded',
@@ -88,8 +115,8 @@ export async function refundFailedBooking(db: DbExecutor, input: RefundFailedBoo
         description,
         metadata: { paymentId: locked.id, refundId: refund.id },
         postings: [
-          { account: refunds, debit: locked.amount },
-          { account: platformAccount('stripe_balance', currency), credit: locked.amount },
+          { account: refunds, debit: amount },
+          { account: platformAccount('stripe_balance', currency), credit: amount },
         ],
       });
       await post(tx, {
@@ -98,7 +125,7 @@ export async function refundFailedBooking(db: DbExecutor, input: RefundFailedBoo
         effectiveAt: now,
         description,
         metadata: { paymentId: locked.id, refundId: refund.id },
-        postings: [...recovery, { account: refunds, credit: locked.amount }],
+        postings: [...recovery, { account: refunds, credit: amount }],
       });
     }
 
@@ -115,7 +142,7 @@ export async function refundFailedBooking(db: DbExecutor, input: RefundFailedBoo
       subjectId: locked.id,
       fromStatus: locked.status,
       toStatus: 'REFUNDED',
-      amount: locked.amount,
+      amount: refundedNow,
       currency,
       reason: input.reason ?? 'booking_failed',
       metadata: {
@@ -136,7 +163,7 @@ export async function refundFailedBooking(db: DbExecutor, input: RefundFailedBoo
           paymentId: locked.id,
           bookingId: locked.bookingId,
           refundId: refund.id,
-          amount: locked.amount.toString(),
+          amount: refundedNow.toString(),
           currency,
           reason: 'Booking creation failed',
         },
@@ -144,7 +171,7 @@ export async function refundFailedBooking(db: DbExecutor, input: RefundFailedBoo
         at: now,
       });
     }
-    return { payment: updated, refund: { id: refund.id, amount: locked.amount, currency }, alreadyRefunded: false };
+    return { payment: updated, refund: { id: refund.id, amount: refundedNow, currency }, alreadyRefunded: false };
   });
 }
 
@@ -191,7 +218,7 @@ function assertRefundable(payment: Payment): string {
   return payment.stripePaymentIntentId;
 }
 
-async function refundAtStripe(paymentId: string, paymentIntentId: string, context: ServiceContext): Promise<{ id: string; status: string | null }> {
+async function refundAtStripe(paymentId: string, paymentIntentId: string, context: ServiceContext): Promise<Awaited<ReturnType<ServiceContext['stripe']['createRefund']>>> {
   let refund;
   try {
     refund = await context.stripe.createRefund({ paymentId, refundRequestId: REFUND_REQUEST_ID, paymentIntentId, reason: 'requested_by_customer' });
@@ -207,6 +234,13 @@ async function refundAtStripe(paymentId: string, paymentIntentId: string, contex
     throw new AppError('REFUND_FAILED', `Stripe refund ${refund.id} of payment ${paymentId} is ${refund.status}`, { kind: 'unavailable', details: { refundId: refund.id } });
   }
   return refund;
+}
+
+/** The charge's refunds that took money out, oldest first, but this path's own (a retry's). */
+async function otherRefunds(payment: Payment, chargeId: string | null, context: ServiceContext) {
+  if (!chargeId) return [];
+  const refunds = await context.stripe.listChargeRefunds(chargeId);
+  return refunds.filter((r) => (r.status === 'succeeded' || r.status === 'pending') && !(r.metadata?.paymentId === payment.id && r.metadata?.refundRequestId === REFUND_REQUEST_ID));
 }
 
 function alreadyRefunded(payment: Payment): RefundFailedBookingResult {

@@ -4,6 +4,7 @@ import { creators, payouts } from '../../db/schema/index.js';
 import { AppError, isAppError } from '../../domain/errors/index.js';
 import { formatMoney } from '../../domain/money/index.js';
 import { isRetryableFailure, nextPayoutRetryAt } from '../../domain/payouts/retry-policy.js';
+import { crashPoint } from '../../providers/crash-points/index.js';
 import type { StripeGateway } from '../../providers/stripe/index.js';
 import { raiseAlert, topicAlert } from '../alerts/raise-alert.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
@@ -135,9 +136,11 @@ export interface ContinueSagaOptions extends SagaOptions {
 export async function continuePayoutSaga(db: Db, payout: Payout, context: ServiceContext, options: ContinueSagaOptions): Promise<ProcessPayoutResult> {
   let current = payout;
   if (current.stripeTransferId === null) {
+    crashPoint('payout.claimed');
     const step = await transferStep(db, current, context, options);
     if (step.done !== true) return step.result;
     current = step.payout;
+    crashPoint('payout.transfer-recorded');
   }
   if (current.status === 'PROCESSING' && current.awaitsBankPayout && current.stripeBankPayoutId === null) {
     return bankPayoutStep(db, current, context, options);
@@ -164,6 +167,7 @@ async function transferStep(db: Db, payout: Payout, context: ServiceContext, opt
   } catch (error) {
     return { done: false, result: await transferFailed(db, payout, error, context, options) };
   }
+  crashPoint('payout.transfer-made');
   return { done: true, payout: await recordTransfer(db, payout.id, transfer.id, context, options) };
 }
 
@@ -198,6 +202,7 @@ async function bankPayoutStep(db: Db, payout: Payout, context: ServiceContext, o
   } catch (error) {
     return bankPayoutFailed(db, payout, error, context, options);
   }
+  crashPoint('payout.bank-payout-made');
   const bankPayoutId = bankPayout.id;
   const recorded = await db.transaction(async (tx) => {
     const locked = await lockPayout(tx, payout.id);

@@ -471,11 +471,36 @@ class Reconciliation {
           ),
         );
       const byId = new Map(rows.map((row) => [row.id, row]));
+      // A failed booking's refund (POST /api/checkout/sessions/:id/booking-failed) is recorded on its
+      // payment — REFUNDED, `metadata.refundId` — and has no payment_refunds row unless its
+      // charge.refunded webhook came first: found through the refund's `metadata.paymentId`. It
+      // booked what the payment's other refunds (their rows) had not returned.
+      const unpaired = refunds.filter((r) => !byId.has(r.refund.id) && typeof r.refund.metadata?.paymentId === 'string');
+      const bookingRefunds = new Map<string, MoneyInRecord>();
+      if (unpaired.length > 0) {
+        const paymentIds = unpaired.map((r) => r.refund.metadata!.paymentId!);
+        const paymentRows = await this.db
+          .select({ id: payments.id, refundedAmount: payments.refundedAmount, currency: payments.currency, status: payments.status, metadata: payments.metadata })
+          .from(payments)
+          .where(inArray(payments.id, paymentIds));
+        const rowsOf = await this.db
+          .select({ paymentId: paymentRefunds.paymentId, amount: sql<string>`sum(${paymentRefunds.amount})::text` })
+          .from(paymentRefunds)
+          .where(inArray(paymentRefunds.paymentId, paymentIds))
+          .groupBy(paymentRefunds.paymentId);
+        const otherRefunds = new Map(rowsOf.map((row) => [row.paymentId, BigInt(row.amount)]));
+        for (const payment of paymentRows) {
+          const refundId = payment.metadata.refundId;
+          if (!refundId) continue;
+          const amount = payment.refundedAmount - (otherRefunds.get(payment.id) ?? 0n);
+          bookingRefunds.set(refundId, { type: 'payment', id: payment.id, amount, currency: payment.currency, status: payment.status, statusAgrees: payment.status === 'REFUNDED' });
+        }
+      }
       const now = this.context.clock.now();
       for (const { refund, amount, currency, created } of refunds) {
         const row = byId.get(refund.id);
-        const record: MoneyInRecord | undefined = row && { type: 'refund', id: row.id, amount: row.amount, currency: row.currency, status: 'recorded', statusAgrees: true };
-        this.add(classifyMoneyIn({ kind: 'refund', id: refund.id, amount, currency, status: refund.status ?? 'succeeded', created }, record, row ? 'id' : null, now));
+        const record: MoneyInRecord | undefined = row ? { type: 'refund', id: row.id, amount: row.amount, currency: row.currency, status: 'recorded', statusAgrees: true } : bookingRefunds.get(refund.id);
+        this.add(classifyMoneyIn({ kind: 'refund', id: refund.id, amount, currency, status: refund.status ?? 'succeeded', created }, record, row ? 'id' : record ? 'metadata' : null, now));
       }
     }
     if (disputes.length > 0) {

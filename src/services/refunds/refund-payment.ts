@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import { payments } from '../../db/schema/index.js';
 import { AppError, isAppError } from '../../domain/errors/index.js';
 import { newId } from '../../domain/ids.js';
+import { crashPoint } from '../../providers/crash-points/index.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { Actor, ServiceContext } from '../context.js';
 import { applyRefund, type ApplyRefundResult } from './apply-refund.js';
@@ -48,7 +49,9 @@ export async function refundPayment(db: Db, input: RefundPaymentInput, context: 
     throw new AppError('REFUND_AMOUNT_TOO_LARGE', `At most ${left} of payment ${payment.id} can still be refunded`, { kind: 'invalid', details: { param: 'amount', refundable: String(left) } });
   }
   const requestId = input.requestId ?? newId('ref');
+  crashPoint('refund.requested');
   const refund = await refundAtStripe({ paymentId: payment.id, paymentIntentId: payment.stripePaymentIntentId, requestId, amount }, context);
+  crashPoint('refund.made');
 
   const result = await db.transaction(async (tx) => {
     const applied = await applyRefund(

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbExecutor } from '../../db/database.js';
+import { crashPoint } from '../../providers/crash-points/index.js';
 import { webhookEvents } from '../../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
 import { defaultWebhookRetryPolicy, nextWebhookRetryAt } from '../../domain/webhooks/retry-schedule.js';
@@ -76,6 +77,7 @@ export async function ingestWebhookEvent(db: DbExecutor, payload: unknown, conte
       } catch (error) {
         throw new HandlerFailed(error);
       }
+      crashPoint('webhook.handled');
       if (outcome.status === 'ignored') {
         await recordWebhookAttempt(tx, { eventId: event.id, eventType: event.type, attempts: 1, result: outcome, now: context.clock.now() });
         return { status: 'ignored', eventId: event.id, reason: outcome.reason };

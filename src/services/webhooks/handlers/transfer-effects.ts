@@ -4,6 +4,7 @@ import { failPayout, recordTransferMade } from '../../payouts/payout-lifecycle.j
 import type { WebhookEvent } from '../webhook-event.js';
 import { alertAdminsAboutPayout, isFullyReversed, type StripeTransferFields } from './payout-stripe-objects.js';
 import { BANK_PAYOUT_FAILED_REVERSAL_REASON } from '../../payouts/reverse-payout-transfer.js';
+import { bookClawback } from '../../refunds/clawback.js';
 
 /**
  * What the `transfer.*` events do to a payout, shared by their handlers. Each returns the payout
@@ -93,8 +94,9 @@ export function bankPayoutFailureMessage(code: string, stripeMessage?: string | 
  * it has FAILED already: nothing more). In part: an audit event and an admin alert, the payout
  * unchanged — a partial reversal is an admin's decision made in Stripe, and the rest is still
  * the creator's; so is a full reversal of which part was a clawback. Reversals made by a clawback
- * alone are booked by the clawback: audited, nothing more. A reversal that arrives before its
- * transfer was recorded, for a PROCESSING payout, records the transfer first.
+ * are booked as clawbacks (`bookClawback`, once per reversal: here when the clawback's own request
+ * died before booking it). A reversal that arrives before its transfer was recorded, for a
+ * PROCESSING payout, records the transfer first.
  */
 export async function applyTransferReversal(tx: DbExecutor, event: WebhookEvent, payout: Payout, transfer: StripeTransferFields, now: Date): Promise<TransferEffect> {
   let current = payout;
@@ -112,6 +114,13 @@ export async function applyTransferReversal(tx: DbExecutor, event: WebhookEvent,
     if (recorded.effect !== 'transfer_recorded') return recorded;
     current = recorded.payout;
     outOfOrder = true;
+  }
+  // Our clawbacks' reversals that are not booked yet: the admin's request died between Stripe's
+  // answer and its booking (crash point clawback.reversal-made). Booked here, once per reversal.
+  for (const reversal of transfer.reversals?.data ?? []) {
+    if (!(reversal.metadata.reason ?? '').startsWith('clawback-')) continue;
+    const reason = `Clawback reversal ${reversal.id}, booked from Stripe's ${event.type} (${event.id}): the request that made it did not finish`;
+    await bookClawback(tx, { payout: current, reversal: { id: reversal.id, amount: BigInt(reversal.amount) }, reason, actor: 'stripe' }, now);
   }
   const clawedBack = clawbackReversedAmount(transfer);
   if (clawedBack > 0 && (transfer.amount_reversed ?? 0) <= clawedBack) {

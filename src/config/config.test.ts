@@ -19,12 +19,19 @@ const production: Record<string, string> = { NODE_ENV: 'production', STRIPE_SECR
 describe('loadConfig defaults (empty environment)', () => {
   const config = loadConfig({});
 
+  it('links to the address the banner prints unless APP_URL says otherwise (one origin, one session cookie)', () => {
+    expect(loadConfig({ PORT: '3977' }).http.appUrl).toBe('http://127.0.0.1:3977');
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }).http.appUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ HOST: '::1', PORT: '8080' }).http.appUrl).toBe('http://[::1]:8080');
+    expect(loadConfig({ APP_URL: 'https://payouts.example.com', PORT: '8080' }).http.appUrl).toBe('https://payouts.example.com');
+  });
+
   it('runs locally on the embedded database and the Stripe sandbox', () => {
     expect(config.nodeEnv).toBe('development');
     expect(config.isProduction).toBe(false);
     expect(config.logLevel).toBe('info');
     expect(config.database).toEqual({ url: undefined, dataDir: './data', embedded: true });
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, appUrl: 'http://localhost:3000' });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, appUrl: 'http://127.0.0.1:3000' });
     expect(config.stripe).toEqual({
       secretKey: undefined,
       useSandbox: true,

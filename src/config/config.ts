@@ -280,7 +280,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
     isProduction: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR, embedded },
-    http: { host: env.HOST, port: env.PORT, trustProxy: env.TRUST_PROXY, appUrl: env.APP_URL ?? `http://localhost:${env.PORT}` },
+    http: { host: env.HOST, port: env.PORT, trustProxy: env.TRUST_PROXY, appUrl: env.APP_URL ?? defaultAppUrl(env.HOST, env.PORT) },
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY,
       /** No key: the in-process sandbox is started and used. */
@@ -392,6 +392,18 @@ function parseValidVariables(env: Record<string, string | undefined>): Partial<E
     if (result.success) valid[variable] = result.data;
   }
   return valid as Partial<Env>;
+}
+
+/**
+ * Where the service is reached when APP_URL is not set: the address it listens on, so the links
+ * in emails and notifications open the same origin as the URL the start banner prints — a
+ * session cookie of http://127.0.0.1:3000 is not sent to http://localhost:3000. Listening on
+ * every interface (0.0.0.0, ::), it says localhost; a real deployment sets APP_URL.
+ */
+function defaultAppUrl(host: string, port: number): string {
+  const everyInterface = ['', '0.0.0.0', '::', '[::]'].includes(host);
+  const name = everyInterface ? 'localhost' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
 }
 
 /**

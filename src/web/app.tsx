@@ -54,17 +54,29 @@ function page(load: () => Promise<{ default: () => ReactNode }>) {
   return async () => ({ Component: (await load()).default });
 }
 
+/** What shows while the first page's chunk loads on a direct visit (the router's hydration fallback). */
+function PageLoading() {
+  const { t } = useTranslation();
+  return (
+    <p className="p-6 text-sm text-slate-600" role="status">
+      {t('loading')}
+    </p>
+  );
+}
+
 const router = createBrowserRouter([
-  { path: '/', element: <Home /> },
+  { path: '/', element: <Home />, hydrateFallbackElement: <PageLoading /> },
   { path: '/login', element: <LoginPage /> },
   { path: '/embed', element: <EmbedPage /> },
-  { path: '/unsubscribe', lazy: page(() => import('./pages/unsubscribe-page')) },
+  { path: '/unsubscribe', lazy: page(() => import('./pages/unsubscribe-page')), hydrateFallbackElement: <PageLoading /> },
   {
     element: <SignedIn roles={['CREATOR', 'ADMIN']} />,
+    hydrateFallbackElement: <PageLoading />,
     children: [{ path: '/dashboard/notifications', lazy: page(() => import('./pages/notifications-page')) }],
   },
   {
     element: <SignedIn roles={['CREATOR']} />,
+    hydrateFallbackElement: <PageLoading />,
     children: [
       { path: '/dashboard/creator/payouts', lazy: page(() => import('./pages/creator/payouts-page')) },
       { path: '/dashboard/creator/payouts/:payoutId', lazy: page(() => import('./pages/creator/payout-statement-page')) },
@@ -74,6 +86,7 @@ const router = createBrowserRouter([
   },
   {
     element: <SignedIn roles={['ADMIN']} />,
+    hydrateFallbackElement: <PageLoading />,
     children: [
       { path: '/dashboard/admin/payouts', lazy: page(() => import('./pages/admin/payouts-page')) },
       { path: '/dashboard/admin/approvals', lazy: page(() => import('./pages/admin/approvals-page')) },

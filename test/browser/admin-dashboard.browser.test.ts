@@ -140,6 +140,8 @@ describe.skipIf(!hasChromium)('admin dashboard (issue 12 §5) in Chromium', () =
     const dialog = page.getByRole('dialog', { name: 'Process this payout?' });
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('€100.00');
+    // The creator's balance beside the request is what remains besides it (the request is already reserved), and says so.
+    await dialog.getByRole('term').filter({ hasText: /^Available besides this request$/ }).waitFor();
     await harness.checkA11y(page);
     // Cancel first: nothing is sent.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -215,6 +217,7 @@ describe.skipIf(!hasChromium)('admin dashboard (issue 12 §5) in Chromium', () =
     await page.getByRole('heading', { level: 1, name: 'Approval queue' }).waitFor();
     const row = payoutRow(page, 'Ana Lima', amount);
     await row.getByText('Large share of lifetime earnings').waitFor();
+    await row.getByText('available besides this request:').waitFor();
     await row.getByRole('button', { name: /Review/ }).click();
     const context = page.getByRole('region', { name: 'Creator context' });
     await context.getByText('Lifetime earnings', { exact: true }).waitFor();

@@ -33,6 +33,7 @@ interface ApiBalance {
   currencies: {
     currency: string;
     balanceStatus: { thresholdStatus: 'depleted' | 'critical' | 'warning' | 'healthy'; availableBalance: number; pendingObligations: number; requiredReserve: number; availableForPayouts: number };
+    thresholds: { critical: number | null; warning: number | null; healthy: number | null; criticalReserve: number; warningReserve: number };
     trend: { direction: 'increasing' | 'decreasing' | 'stable' } | null;
     openAlerts: { subject: string }[];
   }[];
@@ -154,6 +155,16 @@ describe.skipIf(!hasChromium)('money pages for admins (issue 14): alerts, platfo
     expect(await figure(section, 'Owed to creators').textContent()).toBe(eur(status.pendingObligations));
     expect(await figure(section, 'Required reserve').textContent()).toBe(eur(status.requiredReserve));
     expect(await figure(section, 'Available for payouts').textContent()).toBe(eur(status.availableForPayouts));
+    // Next to the status, what it was judged against: the figure compared and each status's amounts (the platform currency has fixed ones).
+    const thresholds = section.getByRole('list', { name: 'Status thresholds' });
+    await section.getByText(`Judged on “Available at Stripe”: ${eur(status.availableBalance)}`).waitFor();
+    expect(await thresholds.getByRole('listitem').allTextContents()).toEqual([
+      `Depleted: ${eur(0)} or less`,
+      `Critical: below ${eur(latest.thresholds.critical!)}, or below ${eur(latest.thresholds.criticalReserve)} (half the required reserve)`,
+      `Warning: below ${eur(latest.thresholds.warning!)}, or below ${eur(latest.thresholds.warningReserve)} (80 % of the required reserve)`,
+      `Healthy: at least ${eur(latest.thresholds.healthy!)} and at least ${eur(status.requiredReserve)} (the whole required reserve); anything between is a warning`,
+    ]);
+    expect(await thresholds.locator('[aria-current="true"]').textContent()).toMatch(new RegExp(`^${THRESHOLD_WORDS[status.thresholdStatus]}:`));
     expect(await figure(section, 'Trend \\(7 days\\)').textContent()).toContain(latest.trend ? TREND_WORDS[latest.trend.direction] : 'Not enough history');
     for (const alert of latest.openAlerts) await section.getByText(alert.subject, { exact: true }).waitFor();
 
@@ -370,11 +381,17 @@ describe.skipIf(!hasChromium)('money pages for admins (issue 14): alerts, platfo
     await french.getByRole('heading', { level: 1, name: 'Solde de la plateforme' }).waitFor();
     await french.getByRole('button', { name: 'Contrôler maintenant' }).waitFor();
     const balance = await getJson<ApiBalance>(french.request, '/api/admin/balance');
-    const status = balance.currencies.find((entry) => entry.currency === 'eur')!.balanceStatus;
+    const frLatest = balance.currencies.find((entry) => entry.currency === 'eur')!;
+    const status = frLatest.balanceStatus;
     const section = french.getByRole('region', { name: 'Solde en EUR' });
     const words = { depleted: 'Épuisé', critical: 'Critique', warning: 'Avertissement', healthy: 'Sain' } as const;
     await section.getByText(words[status.thresholdStatus], { exact: true }).first().waitFor();
     expect(await figure(section, 'Disponible chez Stripe').textContent()).toBe(eurFr(status.availableBalance));
+    const frThresholds = section.getByRole('list', { name: 'Seuils du statut' });
+    expect(await frThresholds.getByRole('listitem').nth(1).textContent()).toBe(
+      `Critique\u00a0: moins de ${eurFr(frLatest.thresholds.critical!)}, ou moins de ${eurFr(frLatest.thresholds.criticalReserve)} (la moitié de la réserve requise)`,
+    );
+    await section.getByText(`Évalué sur «\u00a0Disponible chez Stripe\u00a0»\u00a0: ${eurFr(status.availableBalance)}`).waitFor();
     await harness.checkA11y(french);
 
     await french.getByRole('link', { name: 'Alertes' }).click();

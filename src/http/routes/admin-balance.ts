@@ -28,12 +28,25 @@ const balanceStatus = z.object({
   isCritical: z.boolean().describe('critical or depleted'),
 });
 
+const thresholds = z
+  .object({
+    comparedWith: z.literal('availableBalance').describe('The figure the thresholds apply to: Stripe’s available balance'),
+    critical: minor.nullable().describe('BALANCE_CRITICAL_CENTS: below it, critical. null: not DEFAULT_CURRENCY, judged against its reserve only'),
+    warning: minor.nullable().describe('BALANCE_WARNING_CENTS: below it, warning'),
+    healthy: minor.nullable().describe('BALANCE_HEALTHY_CENTS: at or above it (and the whole reserve), healthy'),
+    reservePercent: z.number().int().describe('BALANCE_RESERVE_PERCENT: the required reserve as a percentage of the obligations'),
+    criticalReserve: minor.describe('Half of the required reserve: below it, critical'),
+    warningReserve: minor.describe('80 % of the required reserve: below it, warning'),
+  })
+  .describe('What the status is judged against, from the current configuration (docs/balance.md)');
+
 const latestResource = z.object({
   currency: z.string(),
   snapshotId: z.string(),
   takenAt: z.string(),
   trigger: z.enum(balanceSnapshotTriggers),
   balanceStatus,
+  thresholds,
   trend: z.object({ direction: z.enum(['increasing', 'decreasing', 'stable']), averageChange: minor.describe('Per day, over the last 7 days') }).nullable(),
   projection: z
     .object({
@@ -59,6 +72,28 @@ const historyPoint = z.object({
   pendingObligations: minor,
   requiredReserve: minor,
 });
+
+/**
+ * The thresholds of docs/balance.md's table for one snapshot, so the page can say what the
+ * status was compared with. The absolute ones apply to the platform currency only (DESIGN.md
+ * §8); the reserve fractions are the smallest whole amounts not below them (`balance * 2 <
+ * reserve` is `balance < ceil(reserve / 2)`). They are today's configuration: snapshots do not
+ * store theirs.
+ */
+function thresholdsOf(snapshot: BalanceSnapshot, config: { defaultCurrency: string; balanceThresholds: { criticalMinor: number; warningMinor: number; healthyMinor: number; reservePercent: number } }) {
+  const absolute = snapshot.currency === config.defaultCurrency;
+  const { criticalMinor, warningMinor, healthyMinor, reservePercent } = config.balanceThresholds;
+  const reserve = snapshot.requiredReserve;
+  return {
+    comparedWith: 'availableBalance' as const,
+    critical: absolute ? criticalMinor : null,
+    warning: absolute ? warningMinor : null,
+    healthy: absolute ? healthyMinor : null,
+    reservePercent,
+    criticalReserve: minorNumber((reserve + 1n) / 2n),
+    warningReserve: minorNumber((reserve * 4n + 4n) / 5n),
+  };
+}
 
 const integerText = (value: unknown) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : null);
 
@@ -129,6 +164,7 @@ export async function adminBalanceRoutes(app: App): Promise<void> {
         since: overview.since.toISOString(),
         currencies: overview.currencies.map(({ latest, openAlerts }) => ({
           ...latestOf(latest),
+          thresholds: thresholdsOf(latest, config),
           openAlerts: openAlerts.map((alert) => ({
             id: String(alert.id),
             type: alert.type,

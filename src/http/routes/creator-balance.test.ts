@@ -5,6 +5,7 @@ import { createPrincipals, type TestPrincipals } from '../../../test/principals.
 import { insertCreator } from '../../../test/fixtures.js';
 import { recordPayment } from '../../services/payments/record-payment.js';
 import { releaseDuePayments } from '../../services/payments/release-due-payments.js';
+import { createPayout } from '../../services/payouts/create-payout.js';
 import { verifyLedger } from '../../ledger/index.js';
 
 let t: TestApp;
@@ -123,6 +124,31 @@ describe(`creator balance, payments and cron routes on ${testDatabaseKind}`, () 
     const mixed = await t.app.inject({ method: 'GET', url: `/api/payments?creatorId=${creatorId}&limit=1&cursor=${first.nextCursor}`, headers: who.headers.admin });
     expect(mixed.statusCode).toBe(400);
     expect(mixed.json().error.code).toBe('INVALID_CURSOR');
+  });
+
+  it('says of each payment how much of the share is in payouts and what is left: a split payment shows its rest, and the ready rests add up to the available balance', async () => {
+    const { creatorId } = await insertCreator(t.database.db);
+    const now = t.clock.now().getTime();
+    await recordAt(creatorId, 'pi_split_a', new Date(now - 30 * 86_400_000));
+    await recordAt(creatorId, 'pi_split_b', new Date(now - 30 * 86_400_000 + 1000));
+    await releaseDuePayments(t.database.db, { actor: 'system:test' }, t);
+    // 900 + 900 ready; a payout of 1 200 covers the first whole and 300 of the second (both stay READY while it is PENDING).
+    await t.database.db.transaction((tx) => createPayout(tx, { creatorId, amount: 1200n, currency: 'eur', origin: 'request', status: 'PENDING', actor: 'user:test' }, t));
+
+    const body = (await t.app.inject({ method: 'GET', url: `/api/payouts/request?creatorId=${creatorId}`, headers: who.headers.admin })).json();
+    expect(body.availableBalance).toBe(600);
+    expect(body.payments.ready.map((p: { externalId: string; creatorAmount: number; allocatedAmount: number; remainingAmount: number }) => [p.externalId, p.creatorAmount, p.allocatedAmount, p.remainingAmount])).toEqual([
+      ['pi_split_a', 900, 900, 0],
+      ['pi_split_b', 900, 300, 600],
+    ]);
+    const rests = body.payments.ready.reduce((sum: number, p: { remainingAmount: number }) => sum + p.remainingAmount, 0);
+    expect(rests).toBe(body.availableBalance);
+
+    const page = (await t.app.inject({ method: 'GET', url: `/api/payments?creatorId=${creatorId}&order=release_asc`, headers: who.headers.admin })).json();
+    expect(page.data.map((p: { externalId: string; status: string; allocatedAmount: number; remainingAmount: number }) => [p.externalId, p.status, p.allocatedAmount, p.remainingAmount])).toEqual([
+      ['pi_split_a', 'READY', 900, 0],
+      ['pi_split_b', 'READY', 300, 600],
+    ]);
   });
 
   it("lets an admin stop a payment's release with disputeRequested, audited", async () => {

@@ -8,6 +8,22 @@ import { errorReplySchema } from '../error-handler.js';
 import { creatorPayoutResource, toCreatorPayoutResource } from '../resources/creator-payout.js';
 import { minorUnits, paymentResource, toPaymentResource } from '../resources/payment.js';
 import { paymentStatuses } from '../../db/schema/index.js';
+import { creatorNetShare } from '../../domain/payments/refund-split.js';
+
+/**
+ * A payment as its creator's lists show it: with how much of their share is already in payouts,
+ * and what is left of it, so that a payment split across payouts shows the part still to come
+ * and the ready payments add up to the available balance.
+ */
+const creatorPaymentResource = paymentResource.extend({
+  allocatedAmount: z.number().int().describe("The part of the creator's share in payouts that have not failed, minor units"),
+  remainingAmount: z.number().int().describe("The creator's share after refunds less `allocatedAmount`: what is still to be paid out, minor units"),
+});
+
+function toCreatorPaymentResource(payment: Parameters<typeof toPaymentResource>[0], now: Date): z.infer<typeof creatorPaymentResource> {
+  const remaining = creatorNetShare(payment, payment.refundedAmount) - payment.allocatedAmount;
+  return { ...toPaymentResource(payment, now), allocatedAmount: minorUnits(payment.allocatedAmount), remainingAmount: minorUnits(remaining > 0n ? remaining : 0n) };
+}
 
 /** A creator reads their own data; an admin names the creator. Nobody else reads it. */
 function creatorIdFor(principal: Principal | null, requested: string | undefined): string {
@@ -43,7 +59,7 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
             currency: z.string(),
             stripeConnected: z.boolean(),
             payments: z
-              .object({ ready: z.array(paymentResource), held: z.array(paymentResource), paid: z.array(paymentResource) })
+              .object({ ready: z.array(creatorPaymentResource), held: z.array(creatorPaymentResource), paid: z.array(creatorPaymentResource) })
               .describe(
                 `At most ${PAYMENT_LIST_LIMIT} of each: ready oldest release first, held soonest release first, paid newest first. The rest: ` +
                   'GET /api/payments?status=READY|HELD&order=release_asc, ?status=PAID&order=updated_desc',
@@ -61,7 +77,7 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
       const creatorId = creatorIdFor(request.principal, request.query.creatorId);
       const balance = await getCreatorBalance(app.deps.database.db, { creatorId, currency: request.query.currency });
       const now = app.deps.clock.now();
-      const resources = (list: typeof balance.payments.ready) => list.map((p) => toPaymentResource(p, now));
+      const resources = (list: typeof balance.payments.ready) => list.map((p) => toCreatorPaymentResource(p, now));
       return {
         availableBalance: minorUnits(balance.availableBalance),
         pendingBalance: minorUnits(balance.pendingBalance),
@@ -101,7 +117,7 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
           limit: z.coerce.number().int().min(1).max(100).default(20),
           cursor: z.string().optional(),
         }),
-        response: { 200: z.object({ data: z.array(paymentResource), nextCursor: z.string().nullable() }), '4xx': errorReplySchema },
+        response: { 200: z.object({ data: z.array(creatorPaymentResource), nextCursor: z.string().nullable() }), '4xx': errorReplySchema },
       },
     },
     async (request) => {
@@ -110,7 +126,7 @@ export async function creatorBalanceRoutes(app: App): Promise<void> {
       const { status, currency, order, limit, cursor } = request.query;
       const page = await listPayments(app.deps.database.db, { creatorId, status, currency, order, limit, cursor });
       const now = app.deps.clock.now();
-      return { data: page.data.map((p) => toPaymentResource(p, now)), nextCursor: page.nextCursor };
+      return { data: page.data.map((p) => toCreatorPaymentResource(p, now)), nextCursor: page.nextCursor };
     },
   );
 }

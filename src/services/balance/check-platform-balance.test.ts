@@ -310,6 +310,16 @@ describe(`platform balance check on ${testDatabaseKind}`, () => {
       metadata: { creatorsWithUnpaidEarnings: 2, creatorsWithoutPayoutAccount: 1 },
       openAlerts: [],
     });
+    // What the status was judged against: the configured thresholds, and the reserve's half and 80 % (€16,200.00 → €8,100.00, €12,960.00).
+    expect(body.currencies[0].thresholds).toEqual({
+      comparedWith: 'availableBalance',
+      critical: t.config.balanceThresholds.criticalMinor,
+      warning: t.config.balanceThresholds.warningMinor,
+      healthy: t.config.balanceThresholds.healthyMinor,
+      reservePercent: 120,
+      criticalReserve: 810_000,
+      warningReserve: 1_296_000,
+    });
     expect(body.history.map((p: { takenAt: string }) => p.takenAt)).toEqual(stored.map((s) => s.takenAt.toISOString()));
     expect(body.history[0]).toEqual({ currency: 'eur', takenAt: stored[0]!.takenAt.toISOString(), trigger: 'on_demand', thresholdStatus: 'healthy', availableBalance: 3_000_000, pendingBalance: 500_000, pendingObligations: 1_350_000, requiredReserve: 1_620_000 });
 
@@ -340,6 +350,8 @@ describe(`platform balance check on ${testDatabaseKind}`, () => {
       ['eur', 0],
       ['jpy', 2],
     ]);
+    // JPY has no absolute thresholds; its reserve's half and 80 % round up to whole yen (¥2,159 → ¥1,080, ¥1,728), the least amounts that are not below them.
+    expect(overview.currencies[1].thresholds).toEqual({ comparedWith: 'availableBalance', critical: null, warning: null, healthy: null, reservePercent: 120, criticalReserve: 1080, warningReserve: 1728 });
     expect(await t.database.db.select().from(alerts).where(and(like(alerts.type, 'balance_%'), eq(alerts.status, 'OPEN')))).toHaveLength(2);
   });
 });

@@ -24,6 +24,57 @@ function Figure({ label, children, hint }: { label: string; children: ReactNode;
   );
 }
 
+/**
+ * What the status is judged against, next to it (docs/balance.md's table): the figure compared
+ * (Stripe's available balance) and, per status, the configured amounts and the reserve's
+ * fractions — without them "Critical" beside €566 and 90 days of coverage reads as a bug.
+ * Currencies other than the platform's have no absolute thresholds, only the reserve.
+ */
+function ThresholdList({ balance }: { balance: CurrencyBalance }) {
+  const { t, i18n } = useMonitoringTranslation();
+  const id = useId();
+  const { thresholds, balanceStatus: status, currency } = balance;
+  const money = (amount: number) => formatMoney(amount, currency, i18n.language);
+  const absolute = thresholds.critical !== null && thresholds.warning !== null && thresholds.healthy !== null;
+  const rows: { status: 'depleted' | 'critical' | 'warning' | 'healthy'; text: string }[] = [
+    { status: 'depleted', text: t('balance.thresholds.depleted', { amount: money(0) }) },
+    {
+      status: 'critical',
+      text: absolute
+        ? t('balance.thresholds.critical', { amount: money(thresholds.critical!), reserve: money(thresholds.criticalReserve) })
+        : t('balance.thresholds.criticalReserveOnly', { reserve: money(thresholds.criticalReserve) }),
+    },
+    {
+      status: 'warning',
+      text: absolute
+        ? t('balance.thresholds.warning', { amount: money(thresholds.warning!), reserve: money(thresholds.warningReserve) })
+        : t('balance.thresholds.warningReserveOnly', { reserve: money(thresholds.warningReserve) }),
+    },
+    {
+      status: 'healthy',
+      text: absolute
+        ? t('balance.thresholds.healthy', { amount: money(thresholds.healthy!), reserve: money(status.requiredReserve) })
+        : t('balance.thresholds.healthyReserveOnly', { reserve: money(status.requiredReserve) }),
+    },
+  ];
+  return (
+    <div className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-800">
+      <p id={`${id}-title`} className="font-medium">
+        {t('balance.thresholds.title')}
+      </p>
+      <p className="text-slate-700">{t('balance.thresholds.comparedWith', { label: t('balance.available'), amount: money(status.availableBalance) })}</p>
+      <ul aria-labelledby={`${id}-title`} className="mt-1 space-y-0.5">
+        {rows.map((row) => (
+          <li key={row.status} aria-current={row.status === status.thresholdStatus ? 'true' : undefined} className={row.status === status.thresholdStatus ? 'font-semibold' : undefined}>
+            {t('balance.thresholds.row', { status: t(`threshold.${row.status}`), condition: row.text })}
+          </li>
+        ))}
+      </ul>
+      {!absolute && <p className="mt-1 text-slate-700">{t('balance.thresholds.reserveOnly', { currency: currency.toUpperCase() })}</p>}
+    </div>
+  );
+}
+
 /** A number of minor units from the snapshot's metadata (stored as strings), if it is one. */
 function metadataAmount(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
@@ -86,6 +137,7 @@ export function CurrencyBalancePanel({ balance, history, days }: { balance: Curr
           </ul>
         </div>
       )}
+      <ThresholdList balance={balance} />
       <dl className="grid grid-cols-2 gap-3 lg:grid-cols-3">
         <Figure label={t('balance.available')} hint={t('balance.availableHint')}>
           <MoneyAmount amount={status.availableBalance} currency={currency} />

@@ -19,6 +19,13 @@ export function BalanceCards({ balance, fetchedAt }: { balance: CreatorBalance; 
     (soonest, payment) => (soonest === undefined || payment.payoutReleaseDate < soonest.payoutReleaseDate ? payment : soonest),
     undefined,
   );
+  // "Yours to request now" only when a request can be made: not over nothing, nor while a request is open.
+  const availableNote =
+    balance.availableBalance <= 0
+      ? 'creator:balances.availableNoteNothing'
+      : balance.pendingPayoutRequests.some((payout) => payout.origin === 'request')
+        ? 'creator:balances.availableNoteOpen'
+        : 'creator:balances.availableNote';
 
   return (
     <section aria-labelledby={headingId}>
@@ -26,7 +33,7 @@ export function BalanceCards({ balance, fetchedAt }: { balance: CreatorBalance; 
         {t('creator:balances.title')}
       </h2>
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <BalanceCard label={t('creator:balances.available')} tone="highlight" note={t('creator:balances.availableNote')}>
+        <BalanceCard label={t('creator:balances.available')} tone="highlight" note={t(availableNote)}>
           <MoneyAmount amount={balance.availableBalance} currency={currency} />
         </BalanceCard>
         <BalanceCard

@@ -119,7 +119,20 @@ function PaymentCells({ payment, children }: { payment: CreatorPayment; children
     <>
       <TableCell className="font-medium whitespace-nowrap">{payment.bookingId ?? payment.externalId}</TableCell>
       <TableCell className="text-right">
-        <MoneyAmount amount={payment.creatorAmount} currency={payment.currency} className="font-medium" />
+        {/* A ready payment already partly (or wholly) in a payout shows what is left of it: the ready list then adds up to Available. */}
+        {payment.status === 'READY' && payment.allocatedAmount > 0 ? (
+          <>
+            <MoneyAmount amount={payment.remainingAmount} currency={payment.currency} className="font-medium" />
+            <span className="block text-xs whitespace-nowrap text-slate-600">
+              {t('creator:payments.left', {
+                net: formatMoney(payment.remainingAmount + payment.allocatedAmount, payment.currency, i18n.language),
+                allocated: formatMoney(payment.allocatedAmount, payment.currency, i18n.language),
+              })}
+            </span>
+          </>
+        ) : (
+          <MoneyAmount amount={payment.creatorAmount} currency={payment.currency} className="font-medium" />
+        )}
         {payment.refundedAmount > 0 && (
           <span className="block text-xs whitespace-nowrap text-slate-600">
             {t('creator:payments.refunded', { amount: formatMoney(payment.refundedAmount, payment.currency, i18n.language) })}

@@ -26,7 +26,7 @@ export default function CreatorPayoutsPage() {
             <OnboardingStatus stripeConnected={data.stripeConnected} />
             <BalanceCards balance={data} fetchedAt={balance.dataUpdatedAt} />
             <div className="grid gap-6 lg:grid-cols-2">
-              <RequestPayoutForm available={data.availableBalance} currency={data.currency} />
+              <RequestPayoutForm available={data.availableBalance} currency={data.currency} hasOpenRequest={data.pendingPayoutRequests.some((payout) => payout.origin === 'request')} />
               <OpenRequests requests={data.pendingPayoutRequests} />
             </div>
             <PaymentsSection list="ready" currency={data.currency} total={data.paymentCounts.ready} />

@@ -29,7 +29,8 @@ describe('web money formatting and typed amounts', () => {
   it('reads English amounts exactly and refuses a comma that is not grouping', () => {
     expect(parseTypedAmount('126.00', 'eur', 'en')).toEqual({ ok: true, amountMinor: 12600 });
     expect(parseTypedAmount('1,234.56', 'eur', 'en')).toEqual({ ok: true, amountMinor: 123456 });
-    expect(parseTypedAmount('12,50', 'eur', 'en')).toEqual({ ok: false, code: 'AMOUNT_NOT_A_NUMBER' });
+    expect(parseTypedAmount('12,50', 'eur', 'en')).toEqual({ ok: false, code: 'AMOUNT_DECIMAL_POINT' });
+    expect(parseTypedAmount('12,5,0', 'eur', 'en')).toEqual({ ok: false, code: 'AMOUNT_NOT_A_NUMBER' });
     expect(parseTypedAmount('0.1', 'eur', 'en')).toEqual({ ok: true, amountMinor: 10 });
   });
 

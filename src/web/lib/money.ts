@@ -40,7 +40,11 @@ export function parseTypedAmount(input: string, currency: string, locale: string
   } else if (text.includes(group)) {
     canonical = stripGrouping(text, group, '.') ?? '';
   }
-  if (text !== '' && canonical === '') return { ok: false, code: 'AMOUNT_NOT_A_NUMBER' };
+  if (text !== '' && canonical === '') {
+    // "20,50" where the decimal separator is a point: say which separator, not just "digits".
+    const otherDecimal = decimal === '.' && /^\d+,\d{1,2}$/.test(text);
+    return { ok: false, code: otherDecimal ? 'AMOUNT_DECIMAL_POINT' : 'AMOUNT_NOT_A_NUMBER' };
+  }
   try {
     const parsed = parseAmount(canonical, currency);
     if (parsed.amountMinor > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, code: 'AMOUNT_TOO_LARGE' };

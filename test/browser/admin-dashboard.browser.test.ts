@@ -283,6 +283,8 @@ describe.skipIf(!hasChromium)('admin dashboard (issue 12 §5) in Chromium', () =
     await page.getByText('Dana Test was added.').waitFor({ timeout: 20_000 });
     const link = page.getByRole('link', { name: /^http/ });
     expect(await link.getAttribute('href')).toMatch(/^https?:\/\//);
+    // How the new creator will get in: no password, so through the host platform (or a creator made with one on the CLI).
+    await page.getByText(/They have no password: they see their dashboard through your platform/).waitFor();
     await harness.checkA11y(page);
     expect(harness.problems(page)).toEqual([]);
   });

@@ -112,6 +112,7 @@ export function AddCreatorForm() {
           ) : (
             <p>{t('addCreator.noLink')}</p>
           )}
+          <p className="mt-2">{t('addCreator.signIn')}</p>
         </Alert>
       )}
     </div>

@@ -12,6 +12,15 @@ describe('formatRelativeTime', () => {
     expect(formatRelativeTime('2026-02-20T12:00:00Z', 'en', now)).toBe('2 weeks ago');
   });
 
+  it('counts days in calendar days, as "yesterday" and "avant-hier" mean them (local time)', () => {
+    const sundayAfternoon = new Date(2026, 11, 6, 16, 0);
+    expect(formatRelativeTime(new Date(2026, 11, 3, 16, 27), 'en', sundayAfternoon)).toBe('3 days ago');
+    expect(formatRelativeTime(new Date(2026, 11, 3, 16, 27), 'fr', sundayAfternoon)).toBe('il y a 3 jours');
+    expect(formatRelativeTime(new Date(2026, 11, 4, 18, 0), 'fr', sundayAfternoon)).toBe('avant-hier');
+    expect(formatRelativeTime(new Date(2026, 11, 4, 23, 0), 'en', new Date(2026, 11, 6, 0, 30))).toBe('2 days ago');
+    expect(formatRelativeTime(new Date(2026, 11, 7, 9, 0), 'en', new Date(2026, 11, 5, 20, 0))).toBe('in 2 days');
+  });
+
   it('calls anything within a minute "now", either way (clocks differ a little)', () => {
     expect(formatRelativeTime('2026-03-10T11:59:30Z', 'en', now)).toBe('now');
     expect(formatRelativeTime('2026-03-10T12:00:20Z', 'fr', now)).toBe('maintenant');

@@ -52,15 +52,26 @@ const RELATIVE_UNITS = [
 
 /**
  * How long ago (or how far ahead) `value` is from `now`, in the largest whole unit: "3 hours ago",
- * "yesterday" (en) / "il y a 3 heures", "hier" (fr). Under a minute either way is "now".
+ * "yesterday" (en) / "il y a 3 heures", "hier" (fr). Under a minute either way is "now". Days are
+ * counted in calendar days of the viewer's time zone, as "yesterday" and "avant-hier" mean: Dec 3
+ * at 16:27 is "3 days ago" on Dec 6 at 16:00, though less than 72 hours have passed.
  */
 export function formatRelativeTime(value: string | Date, locale: string, now: Date = new Date()): string {
-  const seconds = Math.round(((typeof value === 'string' ? new Date(value) : value).getTime() - now.getTime()) / 1_000);
+  const date = typeof value === 'string' ? new Date(value) : value;
+  const seconds = Math.round((date.getTime() - now.getTime()) / 1_000);
   const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   for (const [unit, size] of RELATIVE_UNITS) {
-    if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
+    if (Math.abs(seconds) < size) continue;
+    if (unit === 'day') return format.format(calendarDaysBetween(now, date), 'day');
+    return format.format(Math.trunc(seconds / size), unit);
   }
   return format.format(0, 'second');
+}
+
+/** Whole calendar days from `from` to `to` in the local time zone (rounded: a day with a DST change lasts 23 or 25 hours). */
+function calendarDaysBetween(from: Date, to: Date): number {
+  const midnight = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  return Math.round((midnight(to) - midnight(from)) / 86_400_000);
 }
 
 /**

@@ -45,6 +45,8 @@ export interface HistoryResult {
   steps: string[];
   violations: string[];
   counts: Record<string, number>;
+  /** Where the history's time went: set-up, each kind of step, settling, the checks (wall-clock ms; not part of what is checked). */
+  milliseconds?: Record<string, number>;
 }
 
 const currencies = ['eur', 'usd'] as const;
@@ -90,16 +92,16 @@ type Operation = keyof typeof operations;
 export async function runHistory(service: SimulationService, seed: number, options: { steps?: number; beforeChecks?: () => Promise<void> } = {}): Promise<HistoryResult> {
   const history = new History(service, seed);
   try {
-    await history.setUp();
+    await history.timed('setUp', () => history.setUp());
     const steps = options.steps ?? history.random.int(40, 60);
     for (let i = 0; i < steps; i++) await history.step(i);
-    await history.settle();
+    await history.timed('settle', () => history.settle());
     await options.beforeChecks?.();
-    await history.check();
+    await history.timed('check', () => history.check());
   } catch (error) {
     history.violations.push(`crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
-  return { seed, steps: history.log, violations: history.violations, counts: history.counts };
+  return { seed, steps: history.log, violations: history.violations, counts: history.counts, milliseconds: history.milliseconds };
 }
 
 function errorCode(body: string): string {
@@ -125,6 +127,7 @@ class History {
   readonly log: string[] = [];
   readonly violations: string[] = [];
   readonly counts: Record<string, number> = {};
+  readonly milliseconds: Record<string, number> = {};
   private readonly customer: Stripe;
   private readonly sandboxUrl: string;
   private headers: { admin: Record<string, string>; platform: Record<string, string>; cron: Record<string, string> } = { admin: {}, platform: {}, cron: {} };
@@ -148,6 +151,15 @@ class History {
     if (!service.testSandbox) throw new Error('the simulation needs the sandbox');
     this.customer = new Stripe('sk_test_simulation_customer', service.testSandbox.clientOptions);
     this.sandboxUrl = service.testSandbox.sandbox.url;
+  }
+
+  async timed<T>(what: string, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.milliseconds[what] = (this.milliseconds[what] ?? 0) + Math.round(performance.now() - started);
+    }
   }
 
   private count(what: string, n = 1) {
@@ -254,7 +266,7 @@ class History {
 
   async step(i: number) {
     const operation = this.random.weighted<Operation>(operations);
-    const line = await this[operation](i);
+    const line = await this.timed(operation, () => this[operation](i));
     this.count(operation);
     this.log.push(`${i} ${operation}: ${line}`);
   }

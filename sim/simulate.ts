@@ -64,7 +64,12 @@ async function postgresFactory(serverUrl: string): Promise<DatabaseFactory> {
   await admin.connect();
   const template = `payouts_sim_template_${process.pid}_${randomBytes(3).toString('hex')}`;
   await admin.query(`create database "${template}"`);
-  const urlOf = (name: string) => Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  // A history's database is scratch: its commits need not wait for the disk (the server is never killed; the service is).
+  const urlOf = (name: string) => {
+    const url = Object.assign(new URL(serverUrl), { pathname: `/${name}` });
+    url.searchParams.set('options', '-c synchronous_commit=off');
+    return url.toString();
+  };
   const migrated = await openDatabase({ url: urlOf(template), dataDir: '' });
   await runMigrations(migrated);
   await migrated.close();
@@ -97,17 +102,28 @@ let factory: DatabaseFactory | undefined;
 
 async function runOne(seed: number): Promise<HistoryResult> {
   let service: Awaited<ReturnType<typeof startSimulationService>> | undefined;
+  let result: HistoryResult;
+  const started = performance.now();
+  let ran = started;
   try {
     factory ??= databaseUrl ? await postgresFactory(databaseUrl) : await pgliteFactory();
-    service = await startSimulationService(await factory.create());
-    const result = await runHistory(service, seed, options.steps === undefined ? {} : { steps: options.steps });
+    const database = await factory.create();
+    service = await startSimulationService(database).catch(async (error: unknown) => {
+      await database.close();
+      throw error;
+    });
+    ran = performance.now();
+    result = await runHistory(service, seed, options.steps === undefined ? {} : { steps: options.steps });
     for (const violation of service.testSandbox?.violations() ?? []) result.violations.push(`sandbox response off Stripe's spec: ${JSON.stringify(violation).slice(0, 300)}`);
-    return result;
+    // A 5xx is explained by what the service logged (replays are not timed alike, so the log is kept now).
+    if (result.violations.some((v) => / answered 5\d\d/.test(v))) result.steps.push(...service.loggedErrors.map((line) => `logged: ${line.trim()}`));
   } catch (error) {
-    return { seed, steps: [], violations: [`could not run: ${error instanceof Error ? error.message : String(error)}`], counts: {} };
-  } finally {
-    await service?.close();
+    result = { seed, steps: [], violations: [`could not run: ${error instanceof Error ? error.message : String(error)}`], counts: {} };
   }
+  const finished = performance.now();
+  await service?.close();
+  result.milliseconds = { ...result.milliseconds, start: Math.round(ran - started), close: Math.round(performance.now() - finished) };
+  return result;
 }
 
 /** The seeds this process runs, in order: all of them, or one worker's share. */
@@ -170,18 +186,21 @@ async function main(): Promise<number> {
   const started = performance.now();
   const failing: HistoryResult[] = [];
   const totals: Record<string, number> = {};
+  const milliseconds: Record<string, number> = {};
   let violations = 0;
   let done = 0;
   for await (const result of results()) {
     done++;
     const seed = result.seed;
     for (const [what, n] of Object.entries(result.counts)) totals[what] = (totals[what] ?? 0) + n;
+    for (const [what, ms] of Object.entries(result.milliseconds ?? {})) milliseconds[what] = (milliseconds[what] ?? 0) + ms;
     violations += result.violations.length;
     if (options.verbose || result.violations.length > 0) {
       console.log(`\nseed ${seed}: ${result.violations.length} violation(s)`);
       if (options.verbose) for (const line of result.steps) console.log(`  ${line}`);
       if (options.verbose) console.log(`  counts ${JSON.stringify(result.counts)}`);
       for (const violation of result.violations) console.log(`  VIOLATION ${violation}`);
+      if (!options.verbose) for (const line of result.steps.filter((l) => l.startsWith('logged: '))) console.log(`  ${line}`);
     }
     if (result.violations.length > 0) {
       failing.push(result);
@@ -195,6 +214,8 @@ async function main(): Promise<number> {
   const stoppedEarly = done < options.histories ? ` — stopped after ${options.minutes} min, ${done} of ${options.histories} run` : '';
   console.log(`\n\n${done} histories (seeds ${options.seed}–${options.seed + options.histories - 1}${stoppedEarly}) on ${kind}${options.workers > 1 ? ` in ${options.workers} workers` : ''}: ${violations} violations in ${failing.length} histories, ${seconds.toFixed(1)} s (${(seconds / Math.max(1, done)).toFixed(2)} s per history)`);
   console.log(`operations and faults: ${JSON.stringify(totals)}`);
+  const spent = Object.entries(milliseconds).sort(([, a], [, b]) => b - a);
+  console.log(`where the histories' time went (s, all workers): ${spent.map(([what, ms]) => `${what} ${(ms / 1000).toFixed(1)}`).join(', ')}`);
   for (const result of failing) console.log(`failing seed ${result.seed}: ${replayCommand(result.seed)}`);
   return failing.length === 0 && (done === options.histories || Date.now() > deadline) ? 0 : 1;
 }

@@ -21,10 +21,10 @@ const STRIPE_POLICY = { maxAttempts: 1, requestsPerSecond: 2000, perOperation: {
 /**
  * The service for one history, as test/app.ts `createTestApp({ listen: true })` builds it — the
  * app listening on a random port, a sandbox sharing its clock, both webhook endpoints registered —
- * on the database given (closed with it), with a short Stripe timeout so injected timeouts cost
+ * on the database given (closed with it; left to the caller when starting fails), with a short Stripe timeout so injected timeouts cost
  * little, and the simulation's settings.
  */
-export async function startSimulationService(database: Database): Promise<SimulationService & { close(): Promise<void> }> {
+export async function startSimulationService(database: Database): Promise<SimulationService & { loggedErrors: string[]; close(): Promise<void> }> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CRON_SECRET: 'simulation-cron-secret-0123456789', ...simulationEnv });
   const clock = new AdjustableClock();
   const sharedClock: AdvanceableClock = { now: () => clock.now().getTime(), advance: (seconds) => void clock.advance(seconds) };
@@ -36,9 +36,24 @@ export async function startSimulationService(database: Database): Promise<Simula
     policy: STRIPE_POLICY,
     timeoutMs: STRIPE_TIMEOUT_MS,
   });
-  const app = await buildApp({ config, database, clock, stripe, logger: createLogger({ level: 'silent' }), afterClockAdvance: () => testSandbox.sandbox.processDueChanges() });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  for (const connect of [false, true]) stripe.addWebhookSecret(await stripe.createWebhookEndpoint({ url: `${url}/api/webhooks/stripe`, connect }));
+  // The set-up's own calls (no fault is injected yet) wait as long as they need: on a loaded machine one can outlast the short timeout.
+  const setUpGateway = new StripeGateway({ secretKey: SANDBOX_SECRET_KEY, apiBase: testSandbox.sandbox.url, webhookSecrets: [], policy: STRIPE_POLICY, timeoutMs: 30_000 });
+  // What the service logs as an error (a 5xx's stack, a failed job), kept to explain a violation; the last 50.
+  const loggedErrors: string[] = [];
+  const logger = createLogger({ level: 'error', destination: { write: (line: string) => void (loggedErrors.push(line.slice(0, 4000)) > 50 && loggedErrors.shift()) } });
+  const app = await buildApp({ config, database, clock, stripe, logger, afterClockAdvance: () => testSandbox.sandbox.processDueChanges() });
+  const stop = async () => {
+    await app.close();
+    await testSandbox.sandbox.close();
+  };
+  try {
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    for (const connect of [false, true]) stripe.addWebhookSecret(await setUpGateway.createWebhookEndpoint({ url: `${url}/api/webhooks/stripe`, connect }));
+  } catch (error) {
+    // Whatever started is stopped (the caller closes the database): a server left listening would keep the worker from ever exiting.
+    await stop();
+    throw error;
+  }
   return {
     app,
     database,
@@ -46,10 +61,11 @@ export async function startSimulationService(database: Database): Promise<Simula
     clock,
     stripe,
     testSandbox,
+    loggedErrors,
     async close() {
-      await app.close();
-      await testSandbox.sandbox.close();
+      await stop();
       await database.close();
     },
   };
 }
+

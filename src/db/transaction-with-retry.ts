@@ -12,6 +12,11 @@ export function sqlStateOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether PostgreSQL rolled this transaction back because it lost a race (a deadlock, a serialization failure): running it again is the answer. */
+export function lostRace(error: unknown): boolean {
+  return RETRYABLE_CODES.has(sqlStateOf(error) ?? '');
+}
+
 /**
  * `db.transaction(work)`, run again (up to `attempts` times in all, after a short random pause)
  * when PostgreSQL picks it as the victim of a deadlock or a serialization failure: the whole
@@ -29,7 +34,7 @@ export async function transactionWithRetry<T>(db: Db, work: (tx: DbExecutor) => 
     try {
       return await db.transaction((tx) => work(tx));
     } catch (error) {
-      if (attempt >= attempts || !RETRYABLE_CODES.has(sqlStateOf(error) ?? '')) throw error;
+      if (attempt >= attempts || !lostRace(error)) throw error;
       await sleep(10 * attempt + Math.random() * 40 * attempt);
     }
   }

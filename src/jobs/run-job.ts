@@ -1,3 +1,4 @@
+import { lostRace } from '../db/transaction-with-retry.js';
 import type { JobContext, JobDefinition, JobOutcome } from './job.js';
 
 export interface JobReport extends JobOutcome {
@@ -8,10 +9,29 @@ export interface JobReport extends JobOutcome {
   duration: string;
 }
 
-/** Run a job once and wrap its outcome in seed 000's cron envelope. */
-export async function runJob(job: JobDefinition, context: JobContext): Promise<JobReport> {
+/** How many times a job is run when its transactions keep losing races. */
+const ATTEMPTS = 3;
+
+/**
+ * Run a job and wrap its outcome in seed 000's cron envelope. A job whose transaction PostgreSQL
+ * rolled back as a deadlock's victim (or a serialization failure) is run again, up to three times
+ * in all, after a short random pause: every job is a sweep that picks up where the database says
+ * it stands, so a second run finishes what the first left, and the caller (the scheduler, the
+ * cron endpoint) sees its outcome instead of an error.
+ */
+export async function runJob(job: JobDefinition, context: JobContext, options: { sleep?: (ms: number) => Promise<void> } = {}): Promise<JobReport> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const started = performance.now();
-  const outcome = await job.run(context);
+  let outcome: JobOutcome;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      outcome = await job.run(context);
+      break;
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !lostRace(error)) throw error;
+      await sleep(20 * attempt + Math.random() * 80 * attempt);
+    }
+  }
   return {
     success: true,
     job: job.name,

@@ -187,9 +187,11 @@ async function main(): Promise<number> {
   const milliseconds: Record<string, number> = {};
   let violations = 0;
   let done = 0;
+  const ran = new Set<number>();
   for await (const result of results()) {
     done++;
     const seed = result.seed;
+    ran.add(seed);
     for (const [what, n] of Object.entries(result.counts)) totals[what] = (totals[what] ?? 0) + n;
     for (const [what, ms] of Object.entries(result.milliseconds ?? {})) milliseconds[what] = (milliseconds[what] ?? 0) + ms;
     violations += result.violations.length;
@@ -215,6 +217,15 @@ async function main(): Promise<number> {
   const spent = Object.entries(milliseconds).sort(([, a], [, b]) => b - a);
   console.log(`where the histories' time went (s, all workers): ${spent.map(([what, ms]) => `${what} ${(ms / 1000).toFixed(1)}`).join(', ')}`);
   for (const result of failing) console.log(`failing seed ${result.seed}: ${replayCommand(result.seed)}`);
+  if (done < options.histories) {
+    // Workers stop at the deadline each at its own seed: the run covers a whole prefix, and a few seeds past it.
+    let next = options.seed;
+    while (ran.has(next)) next++;
+    const past = [...ran].filter((seed) => seed > next).sort((a, b) => a - b);
+    const last = options.seed + options.histories - 1;
+    const prefix = next === options.seed ? 'none in order' : `${options.seed}–${next - 1}`;
+    console.log(`seeds run: ${prefix}${past.length > 0 ? ` and ${past.join(', ')}` : ''}; the rest: npm run simulate -- --seed ${next} --histories ${last - next + 1}${options.workers > 1 ? ` --workers ${options.workers}` : ''}${databaseUrl ? ` --database-url ${databaseUrl}` : ''}`);
+  }
   return failing.length === 0 && (done === options.histories || Date.now() > deadline) ? 0 : 1;
 }
 

@@ -39,6 +39,15 @@ export const simulationEnv: Record<string, string> = {
   MIN_PAYOUT_AMOUNT_CENTS: '100',
 };
 
+/**
+ * The service's settings a history draws from its seed, beyond `simulationEnv`: who bears a lost
+ * dispute's fee. Drawn with a generator of their own, so the steps of a seed are what they were.
+ */
+export function serviceSettings(seed: number): Record<string, string> {
+  const random = mulberry32(seed ^ 0x5e771265);
+  return { DISPUTE_FEE_PAYER: random.chance(0.5) ? 'creator' : 'platform' };
+}
+
 export interface HistoryResult {
   seed: number;
   /** What the history did, one line a step (printed for a failing seed). */
@@ -231,7 +240,7 @@ class History {
       reorderWindowMs: 50,
     };
     await this.control('POST', '/_sandbox/webhooks', webhooks);
-    this.log.push(`webhooks ${JSON.stringify(webhooks)}`);
+    this.log.push(`webhooks ${JSON.stringify(webhooks)}; a lost dispute's fee borne by the ${config.disputeFeePayer}`);
 
     // The platform's Stripe balance, available at once, so transfers are funded (no creatorId: not a payment of ours).
     for (const currency of currencies) {
@@ -692,11 +701,15 @@ class History {
       const refunded = inCurrency.reduce((sum, c) => sum + BigInt(c.amount_refunded), 0n);
       const lost = lostDisputes.filter((d) => d.currency === currency && chargeIds.has(typeof d.charge === 'string' ? d.charge : d.charge.id));
       const lostAmount = lost.reduce((sum, d) => sum + BigInt(d.amount), 0n);
+      // DISPUTE_FEE_PAYER=creator: each lost dispute's fee at Stripe was added to its creator's debt.
+      const feesCharged = config.disputeFeePayer !== 'creator' ? 0n : lost.reduce((sum, d) => sum + d.balance_transactions.filter((t) => t.currency === currency).reduce((fees, t) => fees + BigInt(t.fee), 0n), 0n);
+      if (feesCharged > 0n) this.count('dispute_fees_charged_to_creators');
       const creatorsHold = sumCreators('held') + sumCreators('available') + sumCreators('reserved') + sumCreators('frozen') + sumCreators('paid') - sumCreators('receivable');
       const fees = get(platform('fees'));
-      // What customers paid = fees + what went back to them (refunds, lost disputes) + what creators hold, have available, reserved, frozen, were paid − their debt.
-      if (paidIn !== fees + refunded + lostAmount + creatorsHold) {
-        this.violations.push(`money not conserved in ${currency}: customers paid ${paidIn}, fees ${fees} + refunds ${refunded} + disputes lost ${lostAmount} + creators ${creatorsHold} = ${fees + refunded + lostAmount + creatorsHold}`);
+      // What customers paid = fees + what went back to them (refunds, lost disputes) + what creators hold, have available, reserved, frozen, were paid − their debt
+      // (+ the dispute fees charged to them, which that debt includes and no customer paid).
+      if (paidIn !== fees + refunded + lostAmount + creatorsHold + feesCharged) {
+        this.violations.push(`money not conserved in ${currency}: customers paid ${paidIn}, fees ${fees} + refunds ${refunded} + disputes lost ${lostAmount} + creators ${creatorsHold}${feesCharged > 0n ? ` + dispute fees charged to creators ${feesCharged}` : ''} = ${fees + refunded + lostAmount + creatorsHold + feesCharged}`);
       }
       if (get(platform('refunds')) !== 0n) this.violations.push(`platform refunds ${currency} is ${get(platform('refunds'))}, not 0`);
 

@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import pg from 'pg';
 import { openDatabase, serveEmbedded, type Database } from '../src/db/database.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { runHistory, type HistoryResult } from './run-history.js';
+import { runHistory, serviceSettings, type HistoryResult } from './run-history.js';
 import { startSimulationService } from './simulation-service.js';
 
 /**
@@ -106,7 +106,7 @@ async function runOne(seed: number): Promise<HistoryResult> {
   try {
     factory ??= databaseUrl ? await postgresFactory(databaseUrl) : await pgliteFactory();
     const database = await factory.create();
-    service = await startSimulationService(database).catch(async (error: unknown) => {
+    service = await startSimulationService(database, serviceSettings(seed)).catch(async (error: unknown) => {
       await database.close();
       throw error;
     });

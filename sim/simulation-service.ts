@@ -24,8 +24,8 @@ const STRIPE_POLICY = { maxAttempts: 1, requestsPerSecond: 2000, perOperation: {
  * on the database given (closed with it; left to the caller when starting fails), with a short Stripe timeout so injected timeouts cost
  * little, and the simulation's settings.
  */
-export async function startSimulationService(database: Database): Promise<SimulationService & { loggedErrors: string[]; close(): Promise<void> }> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CRON_SECRET: 'simulation-cron-secret-0123456789', ...simulationEnv });
+export async function startSimulationService(database: Database, settings: Record<string, string> = {}): Promise<SimulationService & { loggedErrors: string[]; close(): Promise<void> }> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CRON_SECRET: 'simulation-cron-secret-0123456789', ...simulationEnv, ...settings });
   const clock = new AdjustableClock();
   const sharedClock: AdvanceableClock = { now: () => clock.now().getTime(), advance: (seconds) => void clock.advance(seconds) };
   const testSandbox = await startTestSandbox({ clock: sharedClock });

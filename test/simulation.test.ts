@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { runHistory } from '../sim/run-history.js';
+import { runHistory, serviceSettings } from '../sim/run-history.js';
 import { startSimulationService } from '../sim/simulation-service.js';
 import { createTestDatabase, testDatabaseKind } from './database.js';
 
@@ -15,7 +15,7 @@ const HISTORIES = Number(process.env.SIMULATION_HISTORIES ?? 3);
 describe(`the money path under generated histories with faults, on ${testDatabaseKind}`, () => {
   for (let seed = FIRST_SEED; seed < FIRST_SEED + HISTORIES; seed++) {
     it(`history ${seed}: verify, notifications, reconciliation, conservation and transfers hold`, { timeout: 120_000 }, async () => {
-      const service = await startSimulationService(await createTestDatabase());
+      const service = await startSimulationService(await createTestDatabase(), serviceSettings(seed));
       try {
         const result = await runHistory(service, seed);
         expect(result.violations, `replay: npm run simulate -- --seed ${seed} --histories 1 --verbose\n${result.steps.join('\n')}`).toEqual([]);

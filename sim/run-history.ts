@@ -248,6 +248,8 @@ class History {
       this.fundingCharges.add(String(intent.latest_charge));
     }
 
+    // Drawn with a generator of their own, so that a seed's steps are what they were before banks failed.
+    const banks = mulberry32(this.seed ^ 0x0ba4c);
     const howMany = this.random.int(2, 4);
     for (let i = 0; i < howMany; i++) {
       const name = `Sim ${this.seed} ${i}`;
@@ -268,10 +270,17 @@ class History {
       // Set-up is not under test: a Stripe call that outlasted the timeout on a loaded machine is tried again.
       for (let attempt = 2; attempt <= 3 && this.stripeTimedOut(reply); attempt++) reply = await this.api('POST', '/api/creators', this.headers.platform, body);
       if (reply.statusCode !== 201) throw new Error(`creating ${name}: ${reply.statusCode} ${reply.body}`);
-      const { creator, user, onboardingUrl } = reply.json<{ creator: { id: string }; user: { id: string }; onboardingUrl: string }>();
+      const { creator, user, onboardingUrl } = reply.json<{ creator: { id: string; stripeAccountId: string }; user: { id: string }; onboardingUrl: string }>();
       await fetch(onboardingUrl, { redirect: 'manual' });
+      // Some creators whose bank payouts the service makes (automatic) have a bank account that refuses
+      // them (Stripe's test account 000111111116: no_account, final): the service reverses the transfer and FAILS the payout.
+      const failingBank = mode === 'automatic' && banks.chance(0.3);
+      if (failingBank) {
+        await this.customer.accounts.update(creator.stripeAccountId, { external_account: { object: 'bank_account', country: 'US', currency: 'usd', routing_number: '110000000', account_number: '000111111116' } });
+        this.count('creators_with_failing_bank');
+      }
       this.creators.push({ creatorId: creator.id, userId: user.id, mode, ...(schedule && { schedule }) });
-      this.log.push(`creator ${creator.id}: ${mode}${schedule ? ` ${schedule}` : ''}, hold ${holdingPeriodHours ?? 'default'} h, fee ${feePercentage ?? 'default'} %`);
+      this.log.push(`creator ${creator.id}: ${mode}${schedule ? ` ${schedule}` : ''}, hold ${holdingPeriodHours ?? 'default'} h, fee ${feePercentage ?? 'default'} %${failingBank ? ', a bank account that refuses payouts' : ''}`);
     }
     await this.idle();
   }

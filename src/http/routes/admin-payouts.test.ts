@@ -95,6 +95,11 @@ describe(`admin payout routes on ${testDatabaseKind}`, () => {
     expect(ids(await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&from=${day(1)}&to=${day(1)}`))).toEqual([paidLater.id]);
     expect(ids(await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&from=${day(0)}&to=${day(2)}&status=PAID`))).toEqual([paidLater.id, paid.id]);
     expect((await asAdmin('GET', `/api/admin/payouts?from=yesterday`)).statusCode).toBe(400);
+    // A period that ends before it starts is refused, not answered with an empty list.
+    const backwards = await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&from=${day(2)}&to=${day(1)}`);
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().error).toMatchObject({ code: 'PAYOUT_FILTER_PERIOD_INVALID', message: expect.stringContaining('must come before') });
+    expect((await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&from=${instant(3_600)}&to=${instant(3_600)}`)).json().error.code).toBe('PAYOUT_FILTER_PERIOD_INVALID');
 
     const filtered = (await asAdmin('GET', `/api/admin/payouts?creatorId=${creatorId}&status=PENDING`)).json();
     expect(filtered.data.map((p: { id: string }) => p.id)).toEqual([pending.id]);

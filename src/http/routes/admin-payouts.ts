@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { AppError } from '../../domain/errors/index.js';
 import { formatMoney, money } from '../../domain/money/index.js';
 import { payoutStatuses } from '../../domain/payouts/payout-status.js';
 import type { Payout } from '../../services/payouts/create-payout.js';
@@ -184,6 +185,9 @@ export async function adminPayoutRoutes(app: App): Promise<void> {
       const { database, config } = app.deps;
       const { from, to, ...query } = request.query;
       const filters = { ...query, from: boundary(from, 'from'), to: boundary(to, 'to') };
+      if (filters.from && filters.to && filters.from >= filters.to) {
+        throw new AppError('PAYOUT_FILTER_PERIOD_INVALID', `"from" (${from}) must come before "to" (${to}): no payout can be requested in that period`, { details: { param: 'from' } });
+      }
       const [page, summary] = await Promise.all([
         listPayoutsForAdmin(database.db, filters),
         summarizePayoutsForAdmin(database.db, { creatorId: filters.creatorId, from: filters.from, to: filters.to, defaultCurrency: config.defaultCurrency }),

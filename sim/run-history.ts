@@ -25,6 +25,8 @@ export interface SimulationService {
   clock: AdjustableClock;
   stripe: StripeGateway;
   testSandbox: TestSandbox | undefined;
+  /** The same Stripe with a long timeout, for the checks' reads (reconciliation): a check is not where timeouts are tested. */
+  patientStripe?: StripeGateway;
 }
 
 /**
@@ -273,14 +275,16 @@ class History {
       const { creator, user, onboardingUrl } = reply.json<{ creator: { id: string; stripeAccountId: string }; user: { id: string }; onboardingUrl: string }>();
       await fetch(onboardingUrl, { redirect: 'manual' });
       // Some creators whose bank payouts the service makes (automatic) have a bank account that refuses
-      // them (Stripe's test account 000111111116: no_account, final): the service reverses the transfer and FAILS the payout.
-      const failingBank = mode === 'automatic' && banks.chance(0.3);
+      // them: Stripe's test account 000111111116 (no_account, final: the service reverses the transfer and
+      // FAILS the payout) or 000111111113 (account_closed, retryable: new bank payouts with backoff, then the same).
+      const failingBank = mode === 'automatic' && banks.chance(0.3) ? banks.pick(['no_account', 'account_closed'] as const) : undefined;
       if (failingBank) {
-        await this.customer.accounts.update(creator.stripeAccountId, { external_account: { object: 'bank_account', country: 'US', currency: 'usd', routing_number: '110000000', account_number: '000111111116' } });
-        this.count('creators_with_failing_bank');
+        const accountNumber = failingBank === 'no_account' ? '000111111116' : '000111111113';
+        await this.customer.accounts.update(creator.stripeAccountId, { external_account: { object: 'bank_account', country: 'US', currency: 'usd', routing_number: '110000000', account_number: accountNumber } });
+        this.count(`creators_with_failing_bank:${failingBank}`);
       }
       this.creators.push({ creatorId: creator.id, userId: user.id, mode, ...(schedule && { schedule }) });
-      this.log.push(`creator ${creator.id}: ${mode}${schedule ? ` ${schedule}` : ''}, hold ${holdingPeriodHours ?? 'default'} h, fee ${feePercentage ?? 'default'} %${failingBank ? ', a bank account that refuses payouts' : ''}`);
+      this.log.push(`creator ${creator.id}: ${mode}${schedule ? ` ${schedule}` : ''}, hold ${holdingPeriodHours ?? 'default'} h, fee ${feePercentage ?? 'default'} %${failingBank ? `, a bank account that refuses payouts (${failingBank})` : ''}`);
     }
     await this.idle();
   }
@@ -636,7 +640,9 @@ class History {
    */
   async settle() {
     await this.clearFaults();
-    for (let round = 0; round < 8; round++) {
+    // Enough rounds for a bank payout refused with a retryable code three times (each retry: a round to make it, one to see it fail).
+    const rounds = 12;
+    for (let round = 0; round < rounds; round++) {
       await this.idle();
       const atTheBank = await this.service.database.db.select({ id: payouts.id }).from(payouts).where(and(eq(payouts.status, 'PROCESSING'), isNotNull(payouts.stripeBankPayoutId)));
       await this.api('POST', '/api/test/clock', {}, { advanceSeconds: atTheBank.length > 0 ? 86_400 + 3600 : 3600 });
@@ -647,7 +653,7 @@ class History {
       const inFlight = await this.service.database.db.select({ id: payouts.id }).from(payouts).where(eq(payouts.status, 'PROCESSING'));
       const failedEvents = await this.service.database.db.select({ id: webhookEvents.id }).from(webhookEvents).where(inArray(webhookEvents.status, ['failed', 'processing']));
       if (inFlight.length === 0 && failedEvents.length === 0) return;
-      if (round === 7) this.violations.push(`not settled: ${inFlight.length} payouts PROCESSING (${inFlight.map((p) => p.id).join(', ')}), ${failedEvents.length} webhook events failed or processing`);
+      if (round === rounds - 1) this.violations.push(`not settled: ${inFlight.length} payouts PROCESSING (${inFlight.map((p) => p.id).join(', ')}), ${failedEvents.length} webhook events failed or processing`);
     }
   }
 
@@ -686,7 +692,7 @@ class History {
     const undelivered = await db.select({ id: outboxMessages.id, topic: outboxMessages.topic, status: outboxMessages.status, lastError: outboxMessages.lastError }).from(outboxMessages).where(inArray(outboxMessages.status, ['pending', 'failed']));
     for (const message of undelivered) this.violations.push(`notification ${message.id} (${message.topic}) ${message.status}: ${message.lastError ?? ''}`);
 
-    const run = await reconcileWithStripe(db, { config, clock, stripe }, { since: new Date(this.started.getTime() - 60_000), until: new Date(clock.now().getTime() + 1000), actor: 'system:simulation' });
+    const run = await reconcileWithStripe(db, { config, clock, stripe: this.service.patientStripe ?? stripe }, { since: new Date(this.started.getTime() - 60_000), until: new Date(clock.now().getTime() + 1000), actor: 'system:simulation' });
     const differences = await db.select().from(reconciliationItems).where(and(eq(reconciliationItems.runId, run.id), notInArray(reconciliationItems.class, ['matched', 'expected'])));
     for (const item of differences) if (!(item.stripeId && this.fundingCharges.has(item.stripeId))) this.violations.push(`reconciliation: ${item.class}: ${item.summary}`);
 

@@ -36,8 +36,8 @@ export async function startSimulationService(database: Database, settings: Recor
     policy: STRIPE_POLICY,
     timeoutMs: STRIPE_TIMEOUT_MS,
   });
-  // The set-up's own calls (no fault is injected yet) wait as long as they need: on a loaded machine one can outlast the short timeout.
-  const setUpGateway = new StripeGateway({ secretKey: SANDBOX_SECRET_KEY, apiBase: testSandbox.sandbox.url, webhookSecrets: [], policy: STRIPE_POLICY, timeoutMs: 30_000 });
+  // The set-up's own calls and the checks' (no fault is injected then) wait as long as they need: on a loaded machine one can outlast the short timeout.
+  const patientStripe = new StripeGateway({ secretKey: SANDBOX_SECRET_KEY, apiBase: testSandbox.sandbox.url, webhookSecrets: [], policy: STRIPE_POLICY, timeoutMs: 30_000 });
   // What the service logs as an error (a 5xx's stack, a failed job), kept to explain a violation; the last 50.
   const loggedErrors: string[] = [];
   const logger = createLogger({ level: 'error', destination: { write: (line: string) => void (loggedErrors.push(line.slice(0, 4000)) > 50 && loggedErrors.shift()) } });
@@ -48,7 +48,7 @@ export async function startSimulationService(database: Database, settings: Recor
   };
   try {
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    for (const connect of [false, true]) stripe.addWebhookSecret(await setUpGateway.createWebhookEndpoint({ url: `${url}/api/webhooks/stripe`, connect }));
+    for (const connect of [false, true]) stripe.addWebhookSecret(await patientStripe.createWebhookEndpoint({ url: `${url}/api/webhooks/stripe`, connect }));
   } catch (error) {
     // Whatever started is stopped (the caller closes the database): a server left listening would keep the worker from ever exiting.
     await stop();
@@ -61,6 +61,7 @@ export async function startSimulationService(database: Database, settings: Recor
     clock,
     stripe,
     testSandbox,
+    patientStripe,
     loggedErrors,
     async close() {
       await stop();

@@ -1,4 +1,7 @@
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { payoutPayments, payouts } from '../../db/schema/index.js';
+import { creatorAccount, platformAccount, post } from '../../ledger/index.js';
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import { testDatabaseKind } from '../../../test/database.js';
 import { payoutSagaFixtures } from '../../../test/payout-saga-fixtures.js';
@@ -210,5 +213,31 @@ describe(`admin payout routes on ${testDatabaseKind}`, () => {
     expect(again.results[0]).toMatchObject({ ok: false, error: { code: 'PAYOUT_NOT_PROCESSABLE', status: 'PAID' } });
     for (const id of ids) expect(await f.transfersFor(id)).toHaveLength(1);
     expect((await asAdmin('POST', '/api/admin/payouts/bulk', { payoutIds: Array.from({ length: 501 }, (_, i) => `po_${i}`) })).statusCode).toBe(400);
+  });
+
+  // The simulation's finding (seed 2726, docs/simulation.md): a rejection (ledger, then the payments) crossed
+  // a transaction that held one of the payments and then wrote the creator's balance; the rejection was the
+  // deadlock's victim and answered 500. It is now run again once the other has finished.
+  it.skipIf(testDatabaseKind !== 'postgres')('a rejection that loses a deadlock to a transaction holding its payment is run again, not a 500', async () => {
+    const { creatorId } = await f.connectedCreator();
+    const payout = await f.pendingPayout(creatorId, { payments: [12_000n], status: 'PENDING_APPROVAL', approvalReason: 'First payout above 2000.00' });
+    const [covered] = await t.database.db.select({ paymentId: payoutPayments.paymentId }).from(payoutPayments).where(eq(payoutPayments.payoutId, payout.id));
+    let rejection: Promise<{ statusCode: number; body: string }> | undefined;
+    await t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select id from payments where id = ${covered!.paymentId} for update`);
+      rejection = asAdmin('POST', '/api/admin/payout-approval', { payoutId: payout.id, action: 'reject', notes: 'Crossed by a refund' });
+      // Once the rejection waits for the payment (having posted to the creator's balances), write one of them.
+      for (let waited = 0; ; waited += 20) {
+        const { rows } = await t.database.db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%update payments p set%'`);
+        if (rows[0]!.n > 0) break;
+        if (waited > 5000) throw new Error('the rejection never waited for the payment');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await post(tx, { key: `crossing-${payout.id}`, kind: 'test.in', effectiveAt: t.clock.now(), postings: [{ account: platformAccount('stripe_balance', 'eur'), debit: 1n }, { account: creatorAccount(creatorId, 'available', 'eur'), credit: 1n }] });
+    });
+    const reply = await rejection!;
+    expect(reply.statusCode, reply.body).toBe(200);
+    const [after] = await t.database.db.select({ status: payouts.status }).from(payouts).where(eq(payouts.id, payout.id));
+    expect(after!.status).toBe('CANCELLED');
   });
 });

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { transactionWithRetry } from '../../db/transaction-with-retry.js';
 import { AppError, isAppError } from '../../domain/errors/index.js';
 import type { Actor, ServiceContext } from '../context.js';
 import { enqueueMessage } from '../outbox/enqueue-message.js';
@@ -37,7 +38,10 @@ export async function reviewPayout(db: Db, input: ReviewPayoutInput, context: Se
   const notes = input.notes?.trim() ? input.notes.trim() : null;
   if (input.action === 'reject') {
     if (!notes) throw new AppError('PAYOUT_REASON_REQUIRED', 'Notes are required to reject a payout: the creator is told why', { kind: 'invalid', details: { param: 'notes' } });
-    const rejected = await db.transaction(async (tx) => {
+    // The rejection posts to the ledger, then moves the payments back to READY; a refund or dispute of one of
+    // them takes the payment, then the ledger. When the two cross, PostgreSQL rolls one back (deadlock) and
+    // this one, all database, is run again (the simulation's finding, docs/simulation.md).
+    const rejected = await transactionWithRetry(db, async (tx) => {
       const payout = await lockPayout(tx, input.payoutId);
       assertReviewable(payout, ['PENDING_APPROVAL', 'PENDING']);
       return cancelPayout(tx, payout, { actor: input.actor, reason: notes, reviewed: true }, context.clock.now());

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDatabaseKind } from '../../test/database.js';
 import type { Database } from './database.js';
-import { sqlStateOf, transactionWithRetry } from './transaction-with-retry.js';
+import { retryOnLostRace, sqlStateOf, transactionWithRetry } from './transaction-with-retry.js';
 
 let database: Database;
 beforeAll(async () => {
@@ -52,5 +52,26 @@ describe(`transactionWithRetry on ${testDatabaseKind}`, () => {
       }, { sleep: async () => {} }),
     ).rejects.toSatisfy((error: unknown) => sqlStateOf(error) === '23505');
     expect(other).toBe(1);
+  });
+});
+
+describe('retryOnLostRace', () => {
+  it('pauses longer before each try, within its unit, and answers the try that won', async () => {
+    const pauses: number[] = [];
+    let tries = 0;
+    const result = await retryOnLostRace(
+      async () => {
+        tries += 1;
+        if (tries < 3) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+        return 'done';
+      },
+      { pauseMs: 20, sleep: async (ms) => void pauses.push(ms) },
+    );
+    expect(result).toBe('done');
+    expect(pauses).toHaveLength(2);
+    expect(pauses[0]).toBeGreaterThanOrEqual(20);
+    expect(pauses[0]).toBeLessThanOrEqual(100);
+    expect(pauses[1]).toBeGreaterThanOrEqual(40);
+    expect(pauses[1]).toBeLessThanOrEqual(200);
   });
 });

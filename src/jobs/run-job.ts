@@ -1,4 +1,4 @@
-import { lostRace } from '../db/transaction-with-retry.js';
+import { retryOnLostRace } from '../db/transaction-with-retry.js';
 import type { JobContext, JobDefinition, JobOutcome } from './job.js';
 
 export interface JobReport extends JobOutcome {
@@ -20,18 +20,8 @@ const ATTEMPTS = 3;
  * cron endpoint) sees its outcome instead of an error.
  */
 export async function runJob(job: JobDefinition, context: JobContext, options: { sleep?: (ms: number) => Promise<void> } = {}): Promise<JobReport> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const started = performance.now();
-  let outcome: JobOutcome;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      outcome = await job.run(context);
-      break;
-    } catch (error) {
-      if (attempt >= ATTEMPTS || !lostRace(error)) throw error;
-      await sleep(20 * attempt + Math.random() * 80 * attempt);
-    }
-  }
+  const outcome = await retryOnLostRace(() => job.run(context), { attempts: ATTEMPTS, pauseMs: 20, ...(options.sleep && { sleep: options.sleep }) });
   return {
     success: true,
     job: job.name,

@@ -128,6 +128,37 @@ describe.skipIf(!hasChromium)('admin dashboard (issue 12 §5) in Chromium', () =
     expect(harness.problems(french)).toEqual([]);
   });
 
+  it("on a phone, the table scrolls inside its box, with a shadow at the edge that hides columns", async () => {
+    const phone = await harness.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await harness.login(phone, DEMO_ADMIN.email, { via: 'api' });
+    await phone.goto('/dashboard/admin/payouts');
+    const ben = payoutRow(phone, 'Ben Okafor', '€100.00');
+    await ben.waitFor();
+    const box = phone.getByRole('table').locator('xpath=..');
+    // Runs in the page (this project's TypeScript has no DOM types: what it reads is typed here).
+    type Box = { scrollWidth: number; clientWidth: number; scrollLeft: number; ownerDocument: { documentElement: { scrollWidth: number; clientWidth: number } } };
+    type PageGlobals = { getComputedStyle: (element: Box) => { backgroundImage: string; backgroundAttachment: string } };
+    const layout = () =>
+      box.evaluate((element: Box) => {
+        const style = (globalThis as unknown as PageGlobals).getComputedStyle(element);
+        const root = element.ownerDocument.documentElement;
+        return { hidden: element.scrollWidth - element.clientWidth, scrolled: element.scrollLeft, pageOverflow: root.scrollWidth - root.clientWidth, image: style.backgroundImage, attachment: style.backgroundAttachment };
+      });
+    const before = await layout();
+    expect(before.pageOverflow, 'the page itself scrolls sideways').toBeLessThanOrEqual(0);
+    expect(before.hidden, 'the table fits a phone: nothing to hint at').toBeGreaterThan(0);
+    // Two white covers that move with the content over two shadows fixed to the box's edges.
+    expect(before.image.match(/radial-gradient/g)).toHaveLength(2);
+    expect(before.attachment).toMatch(/^local, local, scroll, scroll/);
+    // The last column's button, out of sight at first, is reached by scrolling the box.
+    await ben.getByRole('button', { name: 'Process', exact: true }).scrollIntoViewIfNeeded();
+    expect((await layout()).scrolled).toBeGreaterThan(0);
+    await harness.checkA11y(phone);
+    expect(harness.problems(phone)).toEqual([]);
+    await phone.close();
+  });
+
   it("processes the demo's pending payout (Ben) after a confirmation and shows it paid", async () => {
     await page.goto('/dashboard/admin/payouts');
     await page.getByRole('heading', { level: 1, name: 'Payouts' }).waitFor();

@@ -1,10 +1,10 @@
 import type { ComponentProps } from 'react';
 import { cn } from '../../lib/cn';
 
-/** A real table (rows a person or a test finds by their text), scrolling sideways on a narrow screen. `relative`: visually hidden (sr-only) text in its cells stays inside the scroll box instead of widening the page. */
+/** A real table (rows a person or a test finds by their text), scrolling sideways on a narrow screen with a shadow at the edge that hides columns (`scroll-shadows`, styles.css). `relative`: visually hidden (sr-only) text in its cells stays inside the scroll box instead of widening the page. */
 export function Table({ className, ...props }: ComponentProps<'table'>) {
   return (
-    <div className="relative w-full overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="relative w-full scroll-shadows overflow-x-auto rounded-lg border border-slate-200">
       <table className={cn('w-full caption-bottom text-sm', className)} {...props} />
     </div>
   );

@@ -2,7 +2,8 @@ import { useTranslation } from 'react-i18next';
 import type { AdminPayout } from '../../api/admin-payouts';
 import { formatMoney } from '../../lib/money';
 import { Button } from '../ui/button';
-import { Dialog, DialogClose, DialogContent } from '../ui/dialog';
+import { Dialog, DialogContent } from '../ui/dialog';
+import { DialogActions } from './dialog-actions';
 import { useReturnFocus } from './use-return-focus';
 
 /** Totals per currency: a page may mix currencies, and amounts of different currencies never add up. */
@@ -42,12 +43,7 @@ export function BulkProcessDialog({
             </li>
           ))}
         </ul>
-        <div className="mt-4 flex justify-end gap-2">
-          <DialogClose asChild>
-            <Button type="button" variant="outline">
-              {t('common:cancel')}
-            </Button>
-          </DialogClose>
+        <DialogActions className="mt-4">
           <Button
             type="button"
             disabled={pending || payouts.length === 0}
@@ -58,7 +54,7 @@ export function BulkProcessDialog({
           >
             {pending ? t('process.working') : t('bulk.confirm', { count: payouts.length })}
           </Button>
-        </div>
+        </DialogActions>
       </DialogContent>
     </Dialog>
   );

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { AdminPayout } from '../../api/admin-payouts';
 import { formatMoney } from '../../lib/money';
 import { Button } from '../ui/button';
-import { Dialog, DialogClose, DialogContent } from '../ui/dialog';
+import { Dialog, DialogContent } from '../ui/dialog';
+import { DialogActions } from './dialog-actions';
 import { Textarea } from '../ui/input';
 import { Label } from '../ui/label';
 import { useReturnFocus } from './use-return-focus';
@@ -63,16 +64,11 @@ export function ProcessPayoutDialog({
               <Label htmlFor={notesId}>{t('process.notes')}</Label>
               <Textarea id={notesId} value={notes} maxLength={1000} onChange={(event) => setNotes(event.target.value)} />
             </div>
-            <div className="flex justify-end gap-2">
-              <DialogClose asChild>
-                <Button type="button" variant="outline">
-                  {t('common:cancel')}
-                </Button>
-              </DialogClose>
+            <DialogActions>
               <Button type="submit" disabled={pending}>
                 {pending ? t('process.working') : t('process.confirm')}
               </Button>
-            </div>
+            </DialogActions>
           </form>
         </DialogContent>
       )}

@@ -1,9 +1,9 @@
 import { useId, useRef, useState, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useErrorMessage } from '../../lib/use-error-message';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
-import { Dialog, DialogClose, DialogContent } from '../ui/dialog';
+import { Dialog, DialogContent } from '../ui/dialog';
+import { DialogActions } from './dialog-actions';
 import { Textarea } from '../ui/input';
 import { Label } from '../ui/label';
 import { useReturnFocus } from './use-return-focus';
@@ -46,7 +46,6 @@ export function RequiredNoteDialog({
   onConfirm: (note: string) => void;
   onClose: () => void;
 }) {
-  const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const id = useId();
   const noteRef = useRef<HTMLTextAreaElement>(null);
@@ -104,16 +103,11 @@ export function RequiredNoteDialog({
                 </p>
               )}
             </div>
-            <div className="flex justify-end gap-2">
-              <DialogClose asChild>
-                <Button type="button" variant="outline">
-                  {t('common:cancel')}
-                </Button>
-              </DialogClose>
+            <DialogActions>
               <Button type="submit" disabled={pending}>
                 {pending ? texts.working : texts.confirm}
               </Button>
-            </div>
+            </DialogActions>
           </form>
         </DialogContent>
       )}

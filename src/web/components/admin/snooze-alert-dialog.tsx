@@ -5,7 +5,8 @@ import { formatDateTime } from '../../lib/dates';
 import { useErrorMessage } from '../../lib/use-error-message';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
-import { Dialog, DialogClose, DialogContent } from '../ui/dialog';
+import { Dialog, DialogContent } from '../ui/dialog';
+import { DialogActions } from './dialog-actions';
 import { Input } from '../ui/input';
 import { Label } from '../ui/label';
 import { useReturnFocus } from './use-return-focus';
@@ -138,16 +139,11 @@ export function SnoozeAlertDialog({
                 </p>
               )}
             </div>
-            <div className="flex justify-end gap-2">
-              <DialogClose asChild>
-                <Button type="button" variant="outline">
-                  {t('common:cancel')}
-                </Button>
-              </DialogClose>
+            <DialogActions>
               <Button type="submit" disabled={pending}>
                 {pending ? t('snooze.working') : t('snooze.confirm')}
               </Button>
-            </div>
+            </DialogActions>
           </form>
         </DialogContent>
       )}

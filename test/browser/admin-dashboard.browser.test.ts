@@ -128,14 +128,14 @@ describe.skipIf(!hasChromium)('admin dashboard (issue 12 §5) in Chromium', () =
     expect(harness.problems(french)).toEqual([]);
   });
 
-  it("on a phone, the table scrolls inside its box, with a shadow at the edge that hides columns", async () => {
-    const phone = await harness.newPage();
-    await phone.setViewportSize({ width: 390, height: 844 });
-    await harness.login(phone, DEMO_ADMIN.email, { via: 'api' });
-    await phone.goto('/dashboard/admin/payouts');
-    const ben = payoutRow(phone, 'Ben Okafor', '€100.00');
+  it("fits a laptop's width; on a phone, the table scrolls inside its box, with a shadow at the edge that hides columns", async () => {
+    const tab = await harness.newPage();
+    await tab.setViewportSize({ width: 1280, height: 900 });
+    await harness.login(tab, DEMO_ADMIN.email, { via: 'api' });
+    await tab.goto('/dashboard/admin/payouts');
+    const ben = payoutRow(tab, 'Ben Okafor', '€100.00');
     await ben.waitFor();
-    const box = phone.getByRole('table').locator('xpath=..');
+    const box = tab.getByRole('table').locator('xpath=..');
     // Runs in the page (this project's TypeScript has no DOM types: what it reads is typed here).
     type Box = { scrollWidth: number; clientWidth: number; scrollLeft: number; ownerDocument: { documentElement: { scrollWidth: number; clientWidth: number } } };
     type PageGlobals = { getComputedStyle: (element: Box) => { backgroundImage: string; backgroundAttachment: string } };
@@ -145,18 +145,36 @@ describe.skipIf(!hasChromium)('admin dashboard (issue 12 §5) in Chromium', () =
         const root = element.ownerDocument.documentElement;
         return { hidden: element.scrollWidth - element.clientWidth, scrolled: element.scrollLeft, pageOverflow: root.scrollWidth - root.clientWidth, image: style.backgroundImage, attachment: style.backgroundAttachment };
       });
+    // At 1280 px every column, the actions last, is in sight without scrolling.
+    expect((await layout()).hidden, 'the payout table is wider than a laptop screen').toBeLessThanOrEqual(0);
+    await tab.setViewportSize({ width: 390, height: 844 });
     const before = await layout();
     expect(before.pageOverflow, 'the page itself scrolls sideways').toBeLessThanOrEqual(0);
-    expect(before.hidden, 'the table fits a phone: nothing to hint at').toBeGreaterThan(0);
+    expect(before.hidden, 'the table fits a tab: nothing to hint at').toBeGreaterThan(0);
     // Two white covers that move with the content over two shadows fixed to the box's edges.
     expect(before.image.match(/radial-gradient/g)).toHaveLength(2);
     expect(before.attachment).toMatch(/^local, local, scroll, scroll/);
     // The last column's button, out of sight at first, is reached by scrolling the box.
     await ben.getByRole('button', { name: 'Process', exact: true }).scrollIntoViewIfNeeded();
     expect((await layout()).scrolled).toBeGreaterThan(0);
-    await harness.checkA11y(phone);
-    expect(harness.problems(phone)).toEqual([]);
-    await phone.close();
+    await harness.checkA11y(tab);
+    expect(harness.problems(tab)).toEqual([]);
+    await tab.close();
+  });
+
+  it('a period that ends before it starts is explained in the words of the filters, with no "Try again" that would fail the same way', async () => {
+    await page.goto('/dashboard/admin/payouts?from=2026-12-07&to=2026-12-01');
+    const refused = page.getByRole('alert').filter({ hasText: '“Requested until” is before “Requested from”' });
+    await refused.waitFor();
+    expect(await refused.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    await harness.checkA11y(page);
+
+    const french = await harness.newPage({ locale: 'fr-FR' });
+    await harness.login(french, DEMO_ADMIN.email, { via: 'api' });
+    await french.goto('/dashboard/admin/payouts?from=2026-12-07&to=2026-12-01');
+    await french.getByRole('alert').filter({ hasText: '« Demandés jusqu’au » tombe avant « Demandés à partir du »' }).waitFor();
+    expect(await french.getByRole('button', { name: 'Réessayer' }).count()).toBe(0);
+    await french.close();
   });
 
   it("processes the demo's pending payout (Ben) after a confirmation and shows it paid", async () => {

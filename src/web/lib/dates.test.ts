@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDay, formatRelativeTime } from './dates';
+import { formatDay, formatDuration, formatRelativeTime } from './dates';
 
 const now = new Date('2026-03-10T12:00:00Z');
 
@@ -34,5 +34,22 @@ describe('formatDay', () => {
     expect(formatDay('2026-12-03', 'fr')).toBe('3 déc. 2026');
     expect(formatDay('2026-01-01', 'en', 'short')).toBe('Jan 1');
     expect(formatDay('2026-01-01', 'fr', 'short')).toBe('1 janv.');
+  });
+});
+
+describe('formatDuration', () => {
+  /** French puts no-break spaces between a number and its unit. */
+  const spaced = (text: string) => text.replace(/\s/g, ' ');
+  const seconds = 3 * 3_600 + 4 * 60 + 5;
+  it('spells the units out, largest first, without seconds past an hour', () => {
+    expect(formatDuration(seconds, 'en')).toBe('3 hours, 4 minutes');
+    expect(spaced(formatDuration(seconds, 'fr'))).toBe('3 heures et 4 minutes');
+    expect(formatDuration(192, 'en', { precision: 2 })).toBe('3 minutes, 12 seconds');
+  });
+
+  it('abbreviates them when short: a table column that must fit', () => {
+    expect(formatDuration(seconds, 'en', { precision: 2, short: true })).toBe('3 hr, 4 min');
+    expect(spaced(formatDuration(seconds, 'fr', { precision: 2, short: true }))).toBe('3 h et 4 min');
+    expect(formatDuration(26 * 3_600 + 240, 'en', { precision: 2, short: true })).toBe('1 day, 2 hr');
   });
 });

@@ -25,9 +25,9 @@ const UNITS = [
 /**
  * A duration for people: "2 days, 3 hours, 4 minutes" (en) / "2 jours, 3 heures et 4 minutes" (fr).
  * `precision` limits how many units are shown (the largest first); seconds appear only under an hour
- * unless `withSeconds` is set (a live countdown).
+ * unless `withSeconds` is set (a live countdown); `short` abbreviates the units: "3 hr, 4 min" / "3 h et 4 min".
  */
-export function formatDuration(totalSeconds: number, locale: string, options: { precision?: number; withSeconds?: boolean } = {}): string {
+export function formatDuration(totalSeconds: number, locale: string, options: { precision?: number; withSeconds?: boolean; short?: boolean } = {}): string {
   let rest = Math.max(0, Math.floor(totalSeconds));
   const parts: string[] = [];
   for (const [unit, seconds] of UNITS) {
@@ -35,10 +35,10 @@ export function formatDuration(totalSeconds: number, locale: string, options: { 
     rest -= value * seconds;
     if (unit === 'second' && !options.withSeconds && totalSeconds >= 3_600) continue;
     if (value > 0 || (unit === 'second' && parts.length === 0)) {
-      parts.push(new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value));
+      parts.push(new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: options.short ? 'short' : 'long' }).format(value));
     }
   }
-  return new Intl.ListFormat(locale, { style: 'long', type: 'unit' }).format(parts.slice(0, options.precision ?? parts.length));
+  return new Intl.ListFormat(locale, { style: options.short ? 'short' : 'long', type: 'unit' }).format(parts.slice(0, options.precision ?? parts.length));
 }
 
 const RELATIVE_UNITS = [

@@ -61,7 +61,8 @@ export function AdminPayoutsTable({
           </TableHead>
           <TableHead>{t('table.creator')}</TableHead>
           <TableHead className="text-right">{t('table.requested')}</TableHead>
-          <TableHead className="text-right">{t('table.available')}</TableHead>
+          {/* The longest heading wraps (two short lines) rather than widen the table past a laptop's width. */}
+          <TableHead className="min-w-28 text-right whitespace-normal">{t('table.available')}</TableHead>
           <TableHead>{t('table.requestedAt')}</TableHead>
           <TableHead>{t('table.waiting')}</TableHead>
           <TableHead>{t('table.status')}</TableHead>

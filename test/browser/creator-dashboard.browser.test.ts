@@ -366,6 +366,20 @@ describe.skipIf(!hasChromium)('the creator dashboard in Chromium', () => {
     expect(await amount.getAttribute('aria-describedby')).toContain(await form.getAttribute('aria-describedby'));
     expect(await textOf(card(page, 'Disponible'))).toContain('Vous pourrez le demander une fois votre demande en cours versée.');
     await harness.checkA11y(page);
+
+    // The demo's request rejected above is "Refusé" wherever Chloé sees it: in her history, and on
+    // its statement, whose status history dates the rejection.
+    const rejected = ((await asAdmin('GET', `/api/payouts?creatorId=${user.creatorId}`)).body.data as Array<{ id: string; explanation: { state: string } | null; cancelledAt: string | null }>).find((payout) => payout.explanation?.state === 'rejected');
+    expect(rejected, 'the demo left Chloé a request awaiting approval, rejected above').toBeDefined();
+    const history = page.getByRole('table', { name: 'Historique des paiements' });
+    const row = history.getByRole('row').filter({ has: page.getByRole('link', { name: new RegExp(rejected!.id) }) });
+    expect(await textOf(row)).toContain('Refusé');
+    expect(await textOf(row)).not.toContain('Annulé');
+    await row.getByRole('link').click();
+    const steps = page.getByRole('region', { name: 'Historique du statut' }).getByRole('listitem');
+    await eventually(() => textOf(steps.last())).toContain('Refusé par notre équipe');
+    expect(await steps.last().locator('time').getAttribute('datetime')).toBe(rejected!.cancelledAt);
+    await harness.checkA11y(page);
     expect(harness.problems(page)).toEqual([]);
   });
 

@@ -30,6 +30,7 @@ export const creatorPayoutResource = z.object({
   completedAt: z.string().nullable(),
   failedAt: z.string().nullable(),
   nextRetryAt: z.string().nullable(),
+  cancelledAt: z.string().nullable().describe('When it was cancelled, or rejected by an admin (explanation.state "rejected"); null unless CANCELLED'),
   stripeTransferId: z.string().nullable(),
   explanation: payoutExplanationResource.nullable(),
 });
@@ -63,6 +64,8 @@ export function toCreatorPayoutResource(
     completedAt: iso(payout.completedAt),
     failedAt: iso(payout.failedAt),
     nextRetryAt: iso(payout.nextRetryAt),
+    // A cancelled payout is closed for good: its last update is its cancellation (a rejection records its review time).
+    cancelledAt: payout.status === 'CANCELLED' ? iso(payout.reviewedAt ?? payout.updatedAt) : null,
     stripeTransferId: payout.stripeTransferId,
     explanation: explanation && { ...explanation, retryAt: iso(explanation.retryAt) },
   };

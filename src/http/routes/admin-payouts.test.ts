@@ -195,6 +195,9 @@ describe(`admin payout routes on ${testDatabaseKind}`, () => {
     expect(await f.creatorBalances(creatorId)).toEqual({ available: 9_000n, reserved: 0n, paid: 0n });
     expect(await f.paymentStatuses(creatorId)).toEqual(['READY']);
     expect(await f.outbox('payout.rejected', payout.id)).toHaveLength(1);
+    // The creator's statement dates the rejection (its status history's last step).
+    const statement = (await asAdmin('GET', `/api/payouts/${payout.id}`)).json();
+    expect(statement.payout).toMatchObject({ status: 'CANCELLED', explanation: { state: 'rejected' }, cancelledAt: (await f.payout(payout.id)).reviewedAt!.toISOString() });
     expect((await asAdmin('POST', '/api/admin/payout-approval', { payoutId: payout.id, action: 'approve' })).statusCode).toBe(409);
   });
 

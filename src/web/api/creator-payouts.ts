@@ -10,6 +10,11 @@ export type PayoutRequestReply = paths['/api/payouts/request']['post']['response
 
 export const PAYOUTS_PAGE_SIZE = 10;
 
+/** The status a creator is shown: a payout an admin rejected is "Rejected" (its explanation says so), not merely cancelled, wherever it appears. */
+export function shownStatus(payout: Pick<CreatorPayout, 'status' | 'explanation'>): string {
+  return payout.explanation?.state === 'rejected' ? 'REJECTED' : payout.status;
+}
+
 /** The creator's payout history, newest first, a page at a time (`GET /api/payouts`). */
 export function useCreatorPayouts(cursor: string | undefined) {
   return useQuery({

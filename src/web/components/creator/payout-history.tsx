@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { PAYOUTS_CSV_URL, PAYOUTS_PAGE_SIZE, useCreatorPayouts } from '../../api/creator-payouts';
+import { PAYOUTS_CSV_URL, PAYOUTS_PAGE_SIZE, shownStatus, useCreatorPayouts } from '../../api/creator-payouts';
 import { formatDateTime } from '../../lib/dates';
 import { MoneyAmount } from '../money-amount';
 import { QueryState } from '../query-state';
@@ -58,7 +58,7 @@ export function PayoutHistory() {
                         <MoneyAmount amount={payout.amount} currency={payout.currency} className="font-medium" />
                       </TableCell>
                       <TableCell>
-                        <StatusBadge status={payout.status} />
+                        <StatusBadge status={shownStatus(payout)} />
                       </TableCell>
                       <TableCell className="whitespace-nowrap">{payout.completedAt ? formatDateTime(payout.completedAt, i18n.language) : '—'}</TableCell>
                       <TableCell>

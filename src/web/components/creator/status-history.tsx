@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { CreatorPayout } from '../../api/creator-payouts';
+import { shownStatus, type CreatorPayout } from '../../api/creator-payouts';
 import { formatDateTime } from '../../lib/dates';
 import { StatusBadge } from '../status-badge';
 
@@ -7,7 +7,7 @@ type Step = { key: string; at: string | null; label: string; status?: string };
 
 /**
  * A payout's life so far, oldest first, from the times the service records (requested, transfer
- * started, paid or failed, the next retry); a cancellation or rejection closes it.
+ * started, paid or failed, the next retry, cancelled or rejected); a cancellation or rejection closes it.
  */
 export function StatusHistory({ payout }: { payout: CreatorPayout }) {
   const { t, i18n } = useTranslation();
@@ -16,8 +16,8 @@ export function StatusHistory({ payout }: { payout: CreatorPayout }) {
   if (payout.failedAt) steps.push({ key: 'failed', at: payout.failedAt, label: t('creator:history.steps.failed'), status: 'FAILED' });
   if (payout.completedAt) steps.push({ key: 'paid', at: payout.completedAt, label: t('creator:history.steps.paid'), status: 'PAID' });
   if (payout.status === 'CANCELLED') {
-    const rejected = payout.explanation?.state === 'rejected';
-    steps.push({ key: 'cancelled', at: null, label: t(rejected ? 'creator:history.steps.rejected' : 'creator:history.steps.cancelled'), status: rejected ? 'REJECTED' : 'CANCELLED' });
+    const status = shownStatus(payout);
+    steps.push({ key: 'cancelled', at: payout.cancelledAt, label: t(status === 'REJECTED' ? 'creator:history.steps.rejected' : 'creator:history.steps.cancelled'), status });
   }
   if (payout.nextRetryAt && payout.status !== 'PAID') steps.push({ key: 'retry', at: payout.nextRetryAt, label: t('creator:history.steps.retry') });
   const dated = steps.filter((step) => step.at !== null).sort((a, b) => (a.at! < b.at! ? -1 : a.at! > b.at! ? 1 : 0));

@@ -1,7 +1,7 @@
 import { useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { usePayoutStatement } from '../../api/creator-payouts';
+import { shownStatus, usePayoutStatement } from '../../api/creator-payouts';
 import { PayoutExplanation } from '../../components/creator/payout-explanation';
 import { StatementDownload } from '../../components/creator/statement-download';
 import { StatementTable } from '../../components/creator/statement-table';
@@ -44,7 +44,7 @@ export default function PayoutStatementPage() {
                     <MoneyAmount amount={payout.amount} currency={payout.currency} className="text-2xl font-semibold" />
                   </Fact>
                   <Fact label={t('creator:statement.status')}>
-                    <StatusBadge status={payout.explanation?.state === 'rejected' ? 'REJECTED' : payout.status} />
+                    <StatusBadge status={shownStatus(payout)} />
                   </Fact>
                   <Fact label={t('creator:statement.requestedAt')}>{formatDateTime(payout.requestedAt, i18n.language)}</Fact>
                   <Fact label={t('creator:statement.origin')}>{t(`creator:statement.origins.${payout.origin}`)}</Fact>

@@ -333,7 +333,8 @@ describe.skipIf(!hasChromium)('admin dashboard (issue 12 §5) in Chromium', () =
     const link = page.getByRole('link', { name: /^http/ });
     expect(await link.getAttribute('href')).toMatch(/^https?:\/\//);
     // How the new creator will get in: no password, so through the host platform (or a creator made with one on the CLI).
-    await page.getByText(/They have no password: they see their dashboard through your platform/).waitFor();
+    await page.getByText(/They have no password: they see their dashboard inside your platform/).waitFor();
+    await page.getByRole('code').filter({ hasText: 'npx payouts users create --role creator' }).waitFor();
     await harness.checkA11y(page);
     expect(harness.problems(page)).toEqual([]);
   });

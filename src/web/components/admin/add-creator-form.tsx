@@ -10,6 +10,9 @@ import { CopyableId, CopyButton } from './copy-button';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The command line that adds a creator who signs in here with a password (docs/auth.md, "Users"). */
+const CREATE_WITH_PASSWORD = "npx payouts users create --role creator --email … --name … --password …";
+
 /** Add a creator (name, email): the service makes the user and the Stripe account and returns the onboarding link to send them. */
 export function AddCreatorForm() {
   const { t } = useTranslation('admin');
@@ -113,6 +116,9 @@ export function AddCreatorForm() {
             <p>{t('addCreator.noLink')}</p>
           )}
           <p className="mt-2">{t('addCreator.signIn')}</p>
+          <p className="mt-1">
+            <code className="rounded bg-white/70 px-1.5 py-0.5 font-mono text-xs break-all text-slate-900">{CREATE_WITH_PASSWORD}</code>
+          </p>
         </Alert>
       )}
     </div>

@@ -386,7 +386,7 @@ describe('renderMessage', () => {
     expect(fr.subject).toBe('[CRITICAL] Taux d’échec des paiements de 12,5\u00a0% (seuil 5\u00a0%)');
 
     const pending = await renderMessage('alert.payout_stale', { payoutId: 'po_7K2', amount: '12600', currency: 'eur', status: 'PENDING', waitingSince: '2026-03-05T09:15:00.000Z' }, contextFor('alert.payout_stale', 'en'));
-    expect(pending.subject).toBe('[WARNING] Payout of €126.00 approved but not sent');
+    expect(pending.subject).toBe('[WARNING] Payout of €126.00 waiting to be sent');
     expect(pending.link).toBe('https://payouts.example.com/dashboard/admin/payouts?status=PENDING');
     const processing = await renderMessage('alert.payout_stale', fixtures['alert.payout_stale'], contextFor('alert.payout_stale', 'en'));
     expect(processing.subject).toBe('[WARNING] Payout of €126.00 stuck in processing');

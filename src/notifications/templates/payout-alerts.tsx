@@ -189,7 +189,7 @@ export const alertAutomaticTransfersFailed = defineTemplate({
 
 /**
  * `alert.payout_stale` (warning): a payout has been PROCESSING too long and reconciliation could not settle it,
- * or (`status: 'PENDING'`) it was approved and no transfer was made within `PAYOUT_STALE_MINUTES`.
+ * or (`status: 'PENDING'`) it was ready to send (approved, or needing no review) and no transfer was made within `PAYOUT_STALE_MINUTES`.
  */
 export const alertPayoutStale = defineTemplate({
   strings: {
@@ -198,7 +198,7 @@ export const alertPayoutStale = defineTemplate({
       title: 'Payout stuck in processing',
       body: (amount: string, since: string | null) =>
         `A payout of ${amount} has been processing ${since ? `since ${since}` : 'for too long'} and the service could not settle it alone. Check it in Stripe.`,
-      pendingSubject: (amount: string) => `Payout of ${amount} approved but not sent`,
+      pendingSubject: (amount: string) => `Payout of ${amount} waiting to be sent`,
       pendingTitle: 'Payout not sent',
       pendingBody: (amount: string, since: string | null) =>
         `A payout of ${amount} is ready to be sent ${since ? `since ${since}` : 'for too long'}, but no transfer was made. Process it, or find out what holds it.`,
@@ -211,7 +211,7 @@ export const alertPayoutStale = defineTemplate({
       title: 'Paiement bloqué en traitement',
       body: (amount, since) =>
         `Un paiement de ${amount} est en cours de traitement ${since ? `depuis le ${since}` : 'depuis trop longtemps'} et le service n’a pas pu le régler seul. Vérifiez-le dans Stripe.`,
-      pendingSubject: (amount) => `Paiement de ${amount} approuvé mais non envoyé`,
+      pendingSubject: (amount) => `Paiement de ${amount} en attente d’envoi`,
       pendingTitle: 'Paiement non envoyé',
       pendingBody: (amount, since) =>
         `Un paiement de ${amount} est prêt à être envoyé ${since ? `depuis le ${since}` : 'depuis trop longtemps'}, mais aucun virement n’a été fait. Traitez-le, ou cherchez ce qui le retient.`,
@@ -222,7 +222,7 @@ export const alertPayoutStale = defineTemplate({
   },
   compose(fields, t, { locale }) {
     const amount = fields.money();
-    // The payout monitor also finds approved payouts (PENDING) that nobody sent (docs/alerts.md).
+    // The payout monitor also finds payouts ready to send (PENDING: approved, or needing no review) that nobody sent (docs/alerts.md).
     const pending = fields.text('status') === 'PENDING';
     const since = pending ? fields.dateTimeOrNull('waitingSince') : fields.dateTimeOrNull('processingStartedAt');
     const reason = fields.text('reason');

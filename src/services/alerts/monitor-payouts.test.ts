@@ -5,7 +5,7 @@ import { testDatabaseKind } from '../../../test/database.js';
 import { insertCreator } from '../../../test/fixtures.js';
 import { createPrincipals, type TestPrincipals } from '../../../test/principals.js';
 import type { DbExecutor } from '../../db/database.js';
-import { alerts, outboxMessages, webhookEvents } from '../../db/schema/index.js';
+import { alerts, outboxMessages, payouts, webhookEvents } from '../../db/schema/index.js';
 import type { Topic } from '../../notifications/catalog.js';
 import { recordPayment } from '../payments/record-payment.js';
 import { releaseDuePayments } from '../payments/release-due-payments.js';
@@ -113,7 +113,20 @@ describe(`payout monitor on ${testDatabaseKind}`, () => {
     expect(await messagesOf('alert.payout_review_overdue', [alert!.id])).toHaveLength(1);
   });
 
-  it('stale at each stage with its own threshold: approved and not sent, PROCESSING without a transfer, transferred without a paid bank payout', async () => {
+  it('a payout an admin approved and nobody sent: "approved and not sent", counted from the approval', async () => {
+    const creatorId = await creatorWithAvailable(10_000n);
+    const payout = await newPayout(creatorId);
+    advance(3 * HOUR);
+    const approvedAt = t.clock.now();
+    await t.database.db.update(payouts).set({ reviewedAt: approvedAt, reviewedBy: 'user:usr_admin' }).where(eq(payouts.id, payout.id));
+    advance((t.config.payoutStaleMinutes + 5) * MINUTE);
+    await runMonitor();
+    const alert = await openAlert(`payout_stale:${payout.id}`);
+    expect(alert!.subject).toBe(`Payout ${payout.id} (€50.00) approved and not sent for ${t.config.payoutStaleMinutes + 5} min`);
+    expect(alert!.details).toMatchObject({ stage: 'not_sent', waitingSince: approvedAt.toISOString() });
+  });
+
+  it('stale at each stage with its own threshold: waiting to be sent, PROCESSING without a transfer, transferred without a paid bank payout', async () => {
     const creatorId = await creatorWithAvailable(10_000n);
     const payout = await newPayout(creatorId);
     const stale = `payout_stale:${payout.id}`;
@@ -128,7 +141,9 @@ describe(`payout monitor on ${testDatabaseKind}`, () => {
     await runMonitor();
     const notSent = await openAlert(stale);
     expect(notSent).toMatchObject({ type: 'payout_stale', severity: 'warning', details: { status: 'PENDING', stage: 'not_sent' } });
-    expect(notSent!.subject).toContain('approved and not sent');
+    // It needed no review: waiting, not "approved".
+    expect(notSent!.subject).toContain('waiting to be sent for');
+    expect(notSent!.subject).not.toContain('approved');
 
     // Processing starts: that stage's condition is over. Without a transfer for too long: a new alert.
     await startProcessingOf(payout.id);

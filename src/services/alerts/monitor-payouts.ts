@@ -198,7 +198,8 @@ async function findStale(tx: DbExecutor, now: Date, staleMinutes: number): Promi
     return {
       type: 'payout_stale',
       severity: 'warning',
-      subject: `Payout ${payout.id} (${money(payout)}) ${pending ? 'approved and not sent' : 'PROCESSING without a transfer'} for ${Math.floor((now.getTime() - since.getTime()) / 60_000)} min`,
+      // "Approved" only when an admin did approve it; a payout that needed no review is just waiting to be sent.
+      subject: `Payout ${payout.id} (${money(payout)}) ${pending ? (payout.reviewedAt ? 'approved and not sent' : 'waiting to be sent') : 'PROCESSING without a transfer'} for ${Math.floor((now.getTime() - since.getTime()) / 60_000)} min`,
       details: payload,
       fingerprint: `payout_stale:${payout.id}`,
       topic: 'alert.payout_stale',

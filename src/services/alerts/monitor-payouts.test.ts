@@ -12,6 +12,7 @@ import { releaseDuePayments } from '../payments/release-due-payments.js';
 import { createPayout, type Payout } from '../payouts/create-payout.js';
 import { cancelPayout, completePayout, failPayout, lockPayout, recordTransferMade, startProcessing } from '../payouts/payout-lifecycle.js';
 import { STALE_STAGE_UNSETTLED } from '../payouts/reconcile-stale-payouts.js';
+import { reviewPayout } from '../payouts/review-payout.js';
 import { MONITOR_SUMMARY_FINGERPRINT, monitorPayouts } from './monitor-payouts.js';
 import { raiseAlert, topicAlert } from './raise-alert.js';
 
@@ -111,6 +112,18 @@ describe(`payout monitor on ${testDatabaseKind}`, () => {
     await runMonitor();
     expect(await alertsOf(fingerprint)).toMatchObject([{ id: alert!.id, status: 'RESOLVED', resolvedBy: 'system', resolutionNote: 'Cleared: the payout was reviewed' }]);
     expect(await messagesOf('alert.payout_review_overdue', [alert!.id])).toHaveLength(1);
+  });
+
+  it('an admin rejecting a payout that waited too long for approval resolves its alert at once', async () => {
+    const creatorId = await creatorWithAvailable(10_000n);
+    const payout = await newPayout(creatorId, { status: 'PENDING_APPROVAL' });
+    const fingerprint = `payout_review_overdue:${payout.id}`;
+    advance(25 * HOUR);
+    await runMonitor();
+    expect(await openAlert(fingerprint)).toMatchObject({ status: 'OPEN' });
+    await reviewPayout(t.database.db, { payoutId: payout.id, action: 'reject', notes: 'Not this one', actor: 'user:usr_admin' }, { config: t.config, clock: t.clock, stripe: t.stripe });
+    // No monitor run in between: the review itself closed it.
+    expect(await alertsOf(fingerprint)).toMatchObject([{ status: 'RESOLVED', resolvedBy: 'system', resolutionNote: 'Cleared: the payout was rejected' }]);
   });
 
   it('a payout an admin approved and nobody sent: "approved and not sent", counted from the approval', async () => {

@@ -1,6 +1,7 @@
-import type { Db } from '../../db/database.js';
+import type { Db, DbExecutor } from '../../db/database.js';
 import { transactionWithRetry } from '../../db/transaction-with-retry.js';
 import { AppError, isAppError } from '../../domain/errors/index.js';
+import { resolveAlertsByFingerprint } from '../alerts/resolve-cleared-alerts.js';
 import type { Actor, ServiceContext } from '../context.js';
 import { enqueueMessage } from '../outbox/enqueue-message.js';
 import type { Payout } from './create-payout.js';
@@ -44,7 +45,10 @@ export async function reviewPayout(db: Db, input: ReviewPayoutInput, context: Se
     const rejected = await transactionWithRetry(db, async (tx) => {
       const payout = await lockPayout(tx, input.payoutId);
       assertReviewable(payout, ['PENDING_APPROVAL', 'PENDING']);
-      return cancelPayout(tx, payout, { actor: input.actor, reason: notes, reviewed: true }, context.clock.now());
+      const now = context.clock.now();
+      const cancelled = await cancelPayout(tx, payout, { actor: input.actor, reason: notes, reviewed: true }, now);
+      await reviewOverdueCleared(tx, payout.id, 'rejected', now);
+      return cancelled;
     });
     return { action: 'reject', payout: rejected };
   }
@@ -67,6 +71,7 @@ export async function reviewPayout(db: Db, input: ReviewPayoutInput, context: Se
       dedupeKey: `payout.approved:${payout.id}`,
       at: now,
     });
+    await reviewOverdueCleared(tx, payout.id, 'approved', now);
     return updated;
   });
   try {
@@ -76,6 +81,11 @@ export async function reviewPayout(db: Db, input: ReviewPayoutInput, context: Se
     if (!isAppError(error) || error.kind === 'internal') throw error;
     return { action: 'approve', payout: approved, processingError: { code: error.code, message: error.message } };
   }
+}
+
+/** A review ends the wait: an open "waiting for approval" alert of this payout is resolved with it, not at the monitor's next run. */
+async function reviewOverdueCleared(tx: DbExecutor, payoutId: string, outcome: 'approved' | 'rejected', now: Date): Promise<void> {
+  await resolveAlertsByFingerprint(tx, { fingerprints: [`payout_review_overdue:${payoutId}`], note: `Cleared: the payout was ${outcome}`, at: now });
 }
 
 function assertReviewable(payout: Payout, allowed: Payout['status'][]): void {

@@ -202,7 +202,7 @@ describe(`platform balance check on ${testDatabaseKind}`, () => {
     expect(await alertOf('balance_runout_projected:eur')).toMatchObject([{ status: 'OPEN', severity: 'warning' }]);
     const [criticalAlert] = await alertOf('balance_critical:eur');
     expect(criticalAlert).toMatchObject({ status: 'OPEN', severity: 'critical', subject: 'Platform balance critically low (EUR): €8,000.00 available, reserve €16,200.00' });
-    expect(await alertOf('balance_warning:eur')).toMatchObject([{ status: 'RESOLVED', resolvedBy: 'system', resolutionNote: 'Cleared: the platform balance is no longer at the warning level' }]);
+    expect(await alertOf('balance_warning:eur')).toMatchObject([{ status: 'RESOLVED', resolvedBy: 'system', resolutionNote: 'Superseded: the platform balance fell below the critical level (see the critical alert)' }]);
     const [criticalMessage] = await messagesOf('alert.balance_critical');
     const email = await renderMessage('alert.balance_critical', criticalMessage!.payload, { appUrl: 'https://payouts.example.com', locale: 'en', recipient: { name: 'Admin', role: 'ADMIN' }, unsubscribeUrl: null });
     expect(email.subject).toBe('[CRITICAL] Platform balance below minimum threshold: €8,000.00 available');

@@ -16,7 +16,7 @@ import {
 import { AppError, isAppError } from '../../domain/errors/index.js';
 import { formatMoney } from '../../domain/money/index.js';
 import { raiseAlerts, type AlertInput, type AlertTopic } from '../alerts/raise-alert.js';
-import { resolveAlertsWhenCleared } from '../alerts/resolve-cleared-alerts.js';
+import { resolveAlertsByFingerprint, resolveAlertsWhenCleared } from '../alerts/resolve-cleared-alerts.js';
 import type { ServiceContext } from '../context.js';
 
 /** The alert types of the check (docs/balance.md); each has one alert per currency, fingerprint `<type>:<currency>`. */
@@ -174,6 +174,10 @@ export async function checkPlatformBalance(db: Db, context: Pick<ServiceContext,
       check.alerts.push({ id: String(alert.id), type: alert.type as BalanceAlertType, severity: alert.severity, subject: alert.subject, opened });
     }
     let alertsResolved = 0;
+    // A warning whose currency went critical did not clear: the critical alert takes over from it.
+    const firingNow = new Set(firing.map((alert) => alert.fingerprint));
+    const superseded = firing.filter((alert) => alert.type === 'balance_critical').map((alert) => alert.fingerprint.replace(/^balance_critical:/, 'balance_warning:')).filter((fingerprint) => !firingNow.has(fingerprint));
+    alertsResolved += (await resolveAlertsByFingerprint(tx, { fingerprints: superseded, note: 'Superseded: the platform balance fell below the critical level (see the critical alert)', at: now })).length;
     for (const type of balanceAlertTypes) {
       const stillFiring = firing.filter((alert) => alert.type === type).map((alert) => alert.fingerprint);
       alertsResolved += (await resolveAlertsWhenCleared(tx, { type, stillFiring, note: clearedNotes[type], at: now })).length;

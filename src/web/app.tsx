@@ -5,7 +5,7 @@ import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'reac
 import { hadSession, homePathFor, prefetchMe, useMe } from './api/session';
 import { AppShell } from './components/app-shell';
 import { QueryState } from './components/query-state';
-import { changeLocale, isSupportedLocale } from './i18n';
+import { changeLocale, i18next, isSupportedLocale } from './i18n';
 import { EmbedPage } from './pages/embed-page';
 import { LoginPage } from './pages/login-page';
 import { NotFoundPage } from './pages/not-found-page';
@@ -14,6 +14,8 @@ const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 10_000, refetchOnWindowFocus: true, retry: 1 } },
 });
 prefetchMe(queryClient);
+// Some replies carry the service's words in the pages' language (alert headlines): ask again in the new one.
+i18next.on('languageChanged', () => void queryClient.invalidateQueries());
 
 type Role = 'ADMIN' | 'CREATOR';
 

@@ -23,6 +23,7 @@ interface ApiAlert {
   severity: 'info' | 'warning' | 'critical';
   status: 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
   subject: string;
+  headline: string;
   snoozedUntil: string | null;
   acknowledgedBy: string | null;
   resolvedBy: string | null;
@@ -35,7 +36,7 @@ interface ApiBalance {
     balanceStatus: { thresholdStatus: 'depleted' | 'critical' | 'warning' | 'healthy'; availableBalance: number; pendingObligations: number; requiredReserve: number; availableForPayouts: number };
     thresholds: { critical: number | null; warning: number | null; healthy: number | null; criticalReserve: number; warningReserve: number };
     trend: { direction: 'increasing' | 'decreasing' | 'stable' } | null;
-    openAlerts: { subject: string }[];
+    openAlerts: { subject: string; headline: string }[];
   }[];
   history: { currency: string }[];
 }
@@ -64,8 +65,8 @@ async function csrfOf(request: APIRequestContext): Promise<string> {
   return ((await (await request.get('/api/auth/me')).json()) as { csrfToken: string }).csrfToken;
 }
 
-async function getJson<T>(request: APIRequestContext, url: string): Promise<T> {
-  const reply = await request.get(url);
+async function getJson<T>(request: APIRequestContext, url: string, headers: Record<string, string> = {}): Promise<T> {
+  const reply = await request.get(url, { headers });
   expect(reply.status(), await reply.text()).toBe(200);
   return (await reply.json()) as T;
 }
@@ -83,9 +84,9 @@ async function alertById(request: APIRequestContext, id: string): Promise<ApiAle
   return alert!;
 }
 
-/** An alert as a person finds it on the page: the card named by its subject. */
-function alertCard(page: Page, subject: string): Locator {
-  return page.getByRole('article', { name: subject, exact: true });
+/** An alert as a person finds it on the page: the card named by its headline and what the check found. */
+function alertCard(page: Page, alert: Pick<ApiAlert, 'headline' | 'subject'>): Locator {
+  return page.getByRole('article', { name: alert.headline === alert.subject ? alert.headline : `${alert.headline} ${alert.subject}`, exact: true });
 }
 
 /** A figure of the balance page: the amount under its label. */
@@ -166,7 +167,7 @@ describe.skipIf(!hasChromium)('money pages for admins (issue 14): alerts, platfo
     ]);
     expect(await thresholds.locator('[aria-current="true"]').textContent()).toMatch(new RegExp(`^${THRESHOLD_WORDS[status.thresholdStatus]}:`));
     expect(await figure(section, 'Trend \\(7 days\\)').textContent()).toContain(latest.trend ? TREND_WORDS[latest.trend.direction] : 'Not enough history');
-    for (const alert of latest.openAlerts) await section.getByText(alert.subject, { exact: true }).waitFor();
+    for (const alert of latest.openAlerts) await section.getByText(alert.headline, { exact: true }).waitFor();
 
     // The chart is one image named for what it shows; its Table tab lists every snapshot.
     const snapshots = balance.history.filter((snapshot) => snapshot.currency === 'eur').length;
@@ -205,7 +206,9 @@ describe.skipIf(!hasChromium)('money pages for admins (issue 14): alerts, platfo
 
     await page.goto('/dashboard/admin/alerts');
     await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
-    const disputeCard = alertCard(page, dispute.subject);
+    const disputeCard = alertCard(page, dispute);
+    expect(dispute.headline).toBe(`Dispute opened on a payment of ${eur(4500)}`);
+    await disputeCard.getByRole('heading', { name: dispute.headline, exact: true }).waitFor();
     await disputeCard.getByText('Critical', { exact: true }).waitFor();
     await disputeCard.getByText('Open', { exact: true }).waitFor();
     await disputeCard.getByText('Chargeback opened', { exact: true }).waitFor();
@@ -214,7 +217,7 @@ describe.skipIf(!hasChromium)('money pages for admins (issue 14): alerts, platfo
     await disputeCard.getByText('Details', { exact: true }).click();
     await disputeCard.getByText(eur(4500), { exact: true }).waitFor();
     await disputeCard.getByText('fraudulent', { exact: true }).waitFor();
-    for (const alert of fromJobs) await alertCard(page, alert.subject).getByText(alert.severity === 'critical' ? 'Critical' : 'Warning', { exact: true }).waitFor();
+    for (const alert of fromJobs) await alertCard(page, alert).getByText(alert.severity === 'critical' ? 'Critical' : 'Warning', { exact: true }).waitFor();
     await harness.checkA11y(page);
 
     // Filters live in the URL: a copied link shows the same list.
@@ -229,7 +232,7 @@ describe.skipIf(!hasChromium)('money pages for admins (issue 14): alerts, platfo
     const copy = await harness.newPage();
     await harness.login(copy, DEMO_ADMIN.email, { via: 'api' });
     await copy.goto(new URL(page.url()).pathname + new URL(page.url()).search);
-    await alertCard(copy, dispute.subject).waitFor();
+    await alertCard(copy, dispute).waitFor();
     expect(await copy.getByLabel('Severity').inputValue()).toBe('critical');
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.waitForURL((url) => url.search === '');
@@ -243,7 +246,7 @@ describe.skipIf(!hasChromium)('money pages for admins (issue 14): alerts, platfo
 
     // Resolve: the note is required — refused by the form, and by the API.
     const toResolve = fromJobs[0]!;
-    const resolveCard = alertCard(page, toResolve.subject);
+    const resolveCard = alertCard(page, toResolve);
     await resolveCard.getByRole('button', { name: 'Resolve' }).click();
     const resolveDialog = page.getByRole('dialog', { name: 'Resolve this alert' });
     await resolveDialog.waitFor();
@@ -267,7 +270,7 @@ describe.skipIf(!hasChromium)('money pages for admins (issue 14): alerts, platfo
 
     // Snooze: empty and past times refused by the form; a week ahead accepted.
     const toSnooze = fromJobs[1]!;
-    const snoozeCard = alertCard(page, toSnooze.subject);
+    const snoozeCard = alertCard(page, toSnooze);
     await snoozeCard.getByRole('button', { name: 'Snooze' }).click();
     const snoozeDialog = page.getByRole('dialog', { name: 'Snooze this alert' });
     await snoozeDialog.getByRole('button', { name: 'Snooze alert' }).click();
@@ -299,9 +302,9 @@ describe.skipIf(!hasChromium)('money pages for admins (issue 14): alerts, platfo
 
     // Both see the snoozed alert open; the first acknowledges it, then the second clicks.
     const target = fromJobs[1]!;
-    const theirs = alertCard(second, target.subject);
+    const theirs = alertCard(second, target);
     await theirs.getByRole('button', { name: 'Acknowledge' }).waitFor();
-    await alertCard(page, target.subject).getByRole('button', { name: 'Acknowledge' }).click();
+    await alertCard(page, target).getByRole('button', { name: 'Acknowledge' }).click();
     await page.getByText('Alert acknowledged.').waitFor();
     await theirs.getByRole('button', { name: 'Acknowledge' }).click();
     await second.getByText(`Another admin got there first: this alert was already acknowledged by ${myActor}. The list shows it as it is now.`).waitFor();
@@ -309,9 +312,9 @@ describe.skipIf(!hasChromium)('money pages for admins (issue 14): alerts, platfo
     expect(await theirs.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
 
     // The same for a resolution: the second's dialog closes and says who resolved it.
-    const disputeTheirs = alertCard(second, dispute.subject);
+    const disputeTheirs = alertCard(second, dispute);
     await disputeTheirs.getByRole('button', { name: 'Resolve' }).waitFor();
-    await alertCard(page, dispute.subject).getByRole('button', { name: 'Resolve' }).click();
+    await alertCard(page, dispute).getByRole('button', { name: 'Resolve' }).click();
     const mine = page.getByRole('dialog', { name: 'Resolve this alert' });
     await mine.getByLabel('Resolution note').fill('Evidence sent to Stripe');
     await mine.getByRole('button', { name: 'Resolve alert' }).click();
@@ -394,13 +397,21 @@ describe.skipIf(!hasChromium)('money pages for admins (issue 14): alerts, platfo
     await section.getByText(`Évalué sur «\u00a0Disponible chez Stripe\u00a0»\u00a0: ${eurFr(status.availableBalance)}`).waitFor();
     await harness.checkA11y(french);
 
+    // The page asks for the service's words in its own language (not the browser's list), and each alert's headline comes in French.
+    const asked = french.waitForRequest((request) => new URL(request.url()).pathname === '/api/admin/alerts');
     await french.getByRole('link', { name: 'Alertes' }).click();
+    expect((await asked).headers()['accept-language']).toBe('fr');
     await french.getByRole('heading', { level: 1, name: 'Alertes' }).waitFor();
-    const disputeCard = alertCard(french, dispute.subject);
+    const inFrench = (await getJson<{ data: ApiAlert[] }>(french.request, '/api/admin/alerts?limit=200', { 'accept-language': 'fr' })).data;
+    const disputeFr = inFrench.find((alert) => alert.id === dispute.id)!;
+    expect(disputeFr.headline).toBe(`Litige ouvert sur un paiement de ${eurFr(4500)}`);
+    const disputeCard = alertCard(french, disputeFr);
+    await disputeCard.getByRole('heading', { name: disputeFr.headline, exact: true }).waitFor();
+    await disputeCard.getByText(dispute.subject, { exact: true }).waitFor();
     await disputeCard.getByText('Critique', { exact: true }).waitFor();
     await disputeCard.getByText('Résolue', { exact: true }).waitFor();
     await disputeCard.getByText(/^Résolue par vous le /).waitFor();
-    await alertCard(french, fromJobs[1]!.subject).getByText('Prise en charge', { exact: true }).waitFor();
+    await alertCard(french, inFrench.find((alert) => alert.id === fromJobs[1]!.id)!).getByText('Prise en charge', { exact: true }).waitFor();
     await french.getByLabel('Gravité').waitFor();
     await harness.checkA11y(french);
     expect(harness.problems(french)).toEqual([]);

@@ -37,6 +37,21 @@ const list = (query: string) => t.app.inject({ method: 'GET', url: `/api/admin/a
 const inAnHour = () => new Date(t.clock.now().getTime() + 3_600_000).toISOString();
 
 describe(`admin alerts API on ${testDatabaseKind}`, () => {
+  it("gives each alert a headline in the reader's language: its notification's subject, or its own where its type has none", async () => {
+    const id = await raised();
+    const one = async (headers: Record<string, string>) =>
+      (await t.app.inject({ method: 'GET', url: '/api/admin/alerts?type=payout_stale&limit=200', headers: { ...who.headers.admin, ...headers } })).json().data.find((a: { id: string }) => a.id === id);
+    expect(await one({})).toMatchObject({ subject: expect.stringMatching(/^Payout po_alerts_\d+ stuck$/), headline: 'Payout of €126.00 stuck in processing' });
+    expect(await one({ 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.8' })).toMatchObject({ headline: 'Paiement de 126,00\u00a0€ bloqué en traitement' });
+    expect((await one({ 'accept-language': 'en-GB,fr;q=0.5' })).headline).toBe('Payout of €126.00 stuck in processing');
+    const acknowledged = await post(`/api/admin/alerts/${id}/acknowledge`, undefined, { ...who.headers.admin, 'accept-language': 'fr' });
+    expect(acknowledged.json()).toMatchObject({ status: 'ACKNOWLEDGED', headline: 'Paiement de 126,00\u00a0€ bloqué en traitement' });
+
+    const type = `no_template_${Date.now()}`;
+    const other = await raised({ type, fingerprint: `${type}:1` });
+    expect((await list(`?type=${type}`)).json().data).toMatchObject([{ id: other, headline: expect.stringMatching(/^Payout po_alerts_\d+ stuck$/) }]);
+  });
+
   it('lists alerts newest first, filtered by status, severity and type, page by page', async () => {
     const type = `list_check_${Date.now()}`;
     const ids = [];

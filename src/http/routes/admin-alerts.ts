@@ -3,7 +3,10 @@ import { alertSeverities, alertStatuses } from '../../domain/alerts/alert-status
 import { listAlerts } from '../../services/alerts/list-alerts.js';
 import { acknowledgeAlert, MAX_NOTE_LENGTH, MAX_SNOOZE_DAYS, resolveAlert, snoozeAlert } from '../../services/alerts/manage-alerts.js';
 import type { Alert } from '../../services/alerts/raise-alert.js';
+import { alertHeadline } from '../../notifications/alert-headline.js';
+import type { NotificationLocale } from '../../notifications/catalog.js';
 import type { App } from '../app.js';
+import { requestLocale } from '../request-locale.js';
 import { requireRoles } from '../auth/index.js';
 import { errorReplySchema } from '../error-handler.js';
 
@@ -11,7 +14,10 @@ export const alertResource = z.object({
   id: z.string().describe('Increasing in the order alerts opened'),
   type: z.string().describe('e.g. payout_stale, payout_retries_exhausted, dispute_created (docs/alerts.md)'),
   severity: z.enum(alertSeverities),
-  subject: z.string(),
+  subject: z.string().describe("What the check found, in the service's words (English): ids and figures as of the last occurrence"),
+  headline: z
+    .string()
+    .describe("The alert in the reader's language (French when `Accept-Language` puts it first, else English): the subject of the notification it sent. Its stored subject when its type has none"),
   details: z.record(z.string(), z.unknown()).describe('What was found, as of the last occurrence'),
   fingerprint: z.string().describe('The condition: at most one alert per fingerprint is not RESOLVED'),
   status: z.enum(alertStatuses),
@@ -29,12 +35,13 @@ export const alertResource = z.object({
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-function toAlertResource(alert: Alert, now: Date): z.infer<typeof alertResource> {
+function toAlertResource(alert: Alert, now: Date, locale: NotificationLocale): z.infer<typeof alertResource> {
   return {
     id: String(alert.id),
     type: alert.type,
     severity: alert.severity,
     subject: alert.subject,
+    headline: alertHeadline(alert.type, alert.details, locale) ?? alert.subject,
     details: alert.details,
     fingerprint: alert.fingerprint,
     status: alert.status,
@@ -79,7 +86,7 @@ export async function adminAlertRoutes(app: App): Promise<void> {
     async (request) => {
       const page = await listAlerts(database.db, request.query);
       const now = clock.now();
-      return { data: page.data.map((alert) => toAlertResource(alert, now)), nextCursor: page.nextCursor };
+      return { data: page.data.map((alert) => toAlertResource(alert, now, requestLocale(request))), nextCursor: page.nextCursor };
     },
   );
 
@@ -95,7 +102,7 @@ export async function adminAlertRoutes(app: App): Promise<void> {
         response: { 200: alertResource, '4xx': errorReplySchema },
       },
     },
-    async (request) => toAlertResource(await acknowledgeAlert(database.db, { id: request.params.id, actor: request.principal!.actor }, { clock }), clock.now()),
+    async (request) => toAlertResource(await acknowledgeAlert(database.db, { id: request.params.id, actor: request.principal!.actor }, { clock }), clock.now(), requestLocale(request)),
   );
 
   app.post(
@@ -111,7 +118,7 @@ export async function adminAlertRoutes(app: App): Promise<void> {
         response: { 200: alertResource, '4xx': errorReplySchema },
       },
     },
-    async (request) => toAlertResource(await resolveAlert(database.db, { id: request.params.id, actor: request.principal!.actor, note: request.body.note ?? '' }, { clock }), clock.now()),
+    async (request) => toAlertResource(await resolveAlert(database.db, { id: request.params.id, actor: request.principal!.actor, note: request.body.note ?? '' }, { clock }), clock.now(), requestLocale(request)),
   );
 
   app.post(
@@ -130,6 +137,6 @@ export async function adminAlertRoutes(app: App): Promise<void> {
       },
     },
     async (request) =>
-      toAlertResource(await snoozeAlert(database.db, { id: request.params.id, actor: request.principal!.actor, until: new Date(request.body.until) }, { clock }), clock.now()),
+      toAlertResource(await snoozeAlert(database.db, { id: request.params.id, actor: request.principal!.actor, until: new Date(request.body.until) }, { clock }), clock.now(), requestLocale(request)),
   );
 }

@@ -5,7 +5,9 @@ import { normalizeCurrency } from '../../domain/money/index.js';
 import { balanceSnapshotTriggers } from '../../db/schema/index.js';
 import { balanceStatusReport, minorNumber } from '../../services/balance/balance-status.js';
 import { getPlatformBalance, MAX_HISTORY_DAYS, type BalanceSnapshot } from '../../services/balance/get-platform-balance.js';
+import { alertHeadline } from '../../notifications/alert-headline.js';
 import type { App } from '../app.js';
+import { requestLocale } from '../request-locale.js';
 import { requireRoles } from '../auth/index.js';
 import { errorReplySchema } from '../error-handler.js';
 
@@ -58,7 +60,7 @@ const latestResource = z.object({
     .nullable(),
   metadata: z.record(z.string(), z.unknown()).describe('creatorsWithUnpaidEarnings, creatorsWithoutPayoutAccount, obligationsByBucket, frozen, daysSinceLastSnapshot …'),
   openAlerts: z.array(
-    z.object({ id: z.string(), type: z.string(), severity: z.enum(alertSeverities), status: z.enum(alertStatuses), subject: z.string(), openedAt: z.string(), lastSeenAt: z.string(), occurrences: z.number().int() }),
+    z.object({ id: z.string(), type: z.string(), severity: z.enum(alertSeverities), status: z.enum(alertStatuses), subject: z.string(), headline: z.string().describe('In the reader\'s language, as on GET /api/admin/alerts'), openedAt: z.string(), lastSeenAt: z.string(), occurrences: z.number().int() }),
   ),
 });
 
@@ -171,6 +173,7 @@ export async function adminBalanceRoutes(app: App): Promise<void> {
             severity: alert.severity,
             status: alert.status,
             subject: alert.subject,
+            headline: alertHeadline(alert.type, alert.details, requestLocale(request)) ?? alert.subject,
             openedAt: alert.openedAt.toISOString(),
             lastSeenAt: alert.lastSeenAt.toISOString(),
             occurrences: alert.occurrences,

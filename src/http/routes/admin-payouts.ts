@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors/index.js';
 import { formatMoney, money } from '../../domain/money/index.js';
@@ -10,6 +9,7 @@ import { processPayout, type ProcessPayoutResult } from '../../services/payouts/
 import { MAX_BULK_PAYOUTS, processPayoutsInBulk } from '../../services/payouts/process-payouts-in-bulk.js';
 import { reviewPayout } from '../../services/payouts/review-payout.js';
 import type { App } from '../app.js';
+import { requestLocale } from '../request-locale.js';
 import { moneyRouteRateLimit, requireRoles } from '../auth/index.js';
 import { errorReplySchema } from '../error-handler.js';
 import type { Config } from '../../config/config.js';
@@ -125,11 +125,6 @@ function toProcessedPayout(payout: Payout): z.infer<typeof processedPayoutResour
   };
 }
 
-/** `fr` when the admin's browser asks for French (seed 000's messages), else English. */
-function localeOf(request: FastifyRequest): 'fr' | 'en' {
-  return /^\s*fr\b/i.test(String(request.headers['accept-language'] ?? '')) ? 'fr' : 'en';
-}
-
 /** Seed 000: "Paiement de 126,00 € transféré avec succès". */
 function processMessage(result: ProcessPayoutResult, locale: 'fr' | 'en'): string {
   const amount = formatMoney(money(result.payout.amount, result.payout.currency), locale);
@@ -220,7 +215,7 @@ export async function adminPayoutRoutes(app: App): Promise<void> {
       const result = await processPayout(app.deps.database.db, { payoutId: request.body.payoutId, actor: request.principal!.actor, notes: request.body.notes ?? null }, app.deps);
       return {
         success: result.outcome === 'paid' || result.outcome === 'processing',
-        message: processMessage(result, localeOf(request)),
+        message: processMessage(result, requestLocale(request)),
         outcome: result.outcome,
         ...(result.transferId ? { transferId: result.transferId } : {}),
         payout: toProcessedPayout(result.payout),

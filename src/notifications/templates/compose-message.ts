@@ -1,7 +1,7 @@
 import { createElement, type ReactElement } from 'react';
-import { isNotificationLocale, severityOf, topics, type Topic, type TopicSpec } from '../catalog.js';
+import { isNotificationLocale, severityOf, topics, type NotificationLocale, type Topic, type TopicSpec } from '../catalog.js';
 import type { RenderContext } from '../render.js';
-import type { Localized } from './define-template.js';
+import type { ComposedMessage, Localized, RecipientRole } from './define-template.js';
 import { templates } from './index.js';
 import { EmailLayout } from './layout.js';
 import { localeFormat } from './locale-format.js';
@@ -29,6 +29,11 @@ const criticalTitle: Localized<(title: string) => string> = {
   fr: (title) => `Urgent : ${title}`,
 };
 
+/** A topic's template applied to a payload in one language, before the layout wraps it (its subject untagged). */
+export function composeTopic(topic: Topic, payload: Record<string, unknown>, locale: NotificationLocale, role: RecipientRole): ComposedMessage {
+  return templates[topic].compose(new PayloadFields(payload, locale), { locale, role, format: localeFormat(locale) });
+}
+
 /**
  * A topic's template applied to a payload in the recipient's language, inside the shared
  * layout. Severity (subject tag, in-app wording, banner, no unsubscribe promise) comes from the
@@ -39,7 +44,7 @@ export function composeEmail(topic: Topic, payload: Record<string, unknown>, con
   const locale = isNotificationLocale(context.locale) ? context.locale : 'en';
   const role = context.recipient.role;
   const safePayload = typeof payload === 'object' && payload !== null ? payload : {};
-  const composed = templates[topic].compose(new PayloadFields(safePayload, locale), { locale, role, format: localeFormat(locale) });
+  const composed = composeTopic(topic, safePayload, locale, role);
   const severity = severityOf(topic, safePayload);
   const link = composed.path === null ? null : `${context.appUrl.trim().replace(/\/+$/, '')}${composed.path}`;
   const email = createElement(EmailLayout, {

@@ -1,4 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
+import { i18next } from '../i18n';
 import type { paths } from './schema';
 
 /** A refusal from the service: its stable `code`, its human message, and any details (e.g. `retryAfterSeconds`). */
@@ -35,6 +36,8 @@ const PUBLIC_PATHS = new Set(['/api/auth/login', '/api/auth/me', '/api/auth/logo
 const sessionMiddleware: Middleware = {
   onRequest({ request }) {
     if (request.method !== 'GET' && request.method !== 'HEAD' && csrfToken) request.headers.set('x-csrf-token', csrfToken);
+    // The words the service writes (alert headlines, a payout's outcome) in the pages' language, not the browser's.
+    request.headers.set('accept-language', i18next.language);
     return request;
   },
   onResponse({ request, response }) {

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
@@ -6,8 +6,8 @@ import { Button } from '../ui/button';
 export interface AlertActionOutcome {
   tone: 'success' | 'warning' | 'error';
   text: string;
-  /** The alert's subject, in the service's words (English). */
-  subject: string;
+  /** What was acted on: an alert's name, a reconciliation item's summary (in the language it is written in). */
+  about: ReactNode;
 }
 
 /**
@@ -24,9 +24,7 @@ export function AlertActionMessage({ outcome, onDismiss }: { outcome: AlertActio
     <Alert ref={ref} tabIndex={-1} tone={outcome.tone} className="mb-4 flex items-start justify-between gap-4 focus-visible:outline-2 focus-visible:outline-indigo-600">
       <div>
         <p className="font-medium">{outcome.text}</p>
-        <p lang="en" className="mt-0.5">
-          {outcome.subject}
-        </p>
+        <p className="mt-0.5">{outcome.about}</p>
       </div>
       <Button variant="ghost" size="sm" onClick={onDismiss}>
         {t('close')}

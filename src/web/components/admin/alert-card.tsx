@@ -25,9 +25,10 @@ export function useActorName(myActor: string | undefined): (actor: string | null
 }
 
 /**
- * One alert: severity, status and snooze in words, its type, what the check said (`subject`, in the
- * service's words: English), when it was first and last found, who acknowledged or resolved it, the
- * details on demand, and the actions its status allows.
+ * One alert: severity, status and snooze in words, its type, its headline in the page's language
+ * and, under it, what the check found (`subject`, in the service's words: English, with the ids
+ * that tell two alerts of one kind apart; the card is named by both), when it was first and last
+ * found, who acknowledged or resolved it, the details on demand, and the actions its status allows.
  */
 export function AlertCard({
   alert,
@@ -49,16 +50,21 @@ export function AlertCard({
   const busy = pending !== undefined;
 
   return (
-    <article aria-labelledby={`${id}-subject`} className={cn('rounded-lg border border-l-4 border-slate-200 bg-white p-4 shadow-sm', SEVERITY_EDGE[alert.severity], !open && 'bg-slate-50')}>
+    <article aria-labelledby={alert.subject !== alert.headline ? `${id}-subject ${id}-found` : `${id}-subject`} className={cn('rounded-lg border border-l-4 border-slate-200 bg-white p-4 shadow-sm', SEVERITY_EDGE[alert.severity], !open && 'bg-slate-50')}>
       <div className="flex flex-wrap items-center gap-2">
         <SeverityBadge severity={alert.severity} />
         <AlertStatusBadge status={alert.status} />
         {alert.snoozed && alert.snoozedUntil && <Badge tone="neutral">{t('alerts.snoozedUntil', { until: formatDateTime(alert.snoozedUntil, i18n.language) })}</Badge>}
         <span className="text-sm text-slate-700">{typeName(alert.type)}</span>
       </div>
-      <h2 id={`${id}-subject`} lang="en" className="mt-2 text-base font-semibold break-words text-slate-900">
-        {alert.subject}
+      <h2 id={`${id}-subject`} className="mt-2 text-base font-semibold break-words text-slate-900">
+        {alert.headline}
       </h2>
+      {alert.subject !== alert.headline && (
+        <p id={`${id}-found`} lang="en" className="mt-0.5 text-sm break-words text-slate-700">
+          {alert.subject}
+        </p>
+      )}
       <dl className="mt-2 flex flex-wrap gap-x-6 gap-y-1 text-sm">
         <div className="flex gap-1">
           <dt className="text-slate-600">{t('alerts.firstSeen')}</dt>
@@ -93,7 +99,7 @@ export function AlertCard({
         </div>
       </details>
       {open && (
-        <div role="group" aria-label={t('alerts.actionsFor', { subject: alert.subject })} className="mt-3 flex flex-wrap gap-2">
+        <div role="group" aria-label={t('alerts.actionsFor', { subject: alert.headline })} className="mt-3 flex flex-wrap gap-2">
           {alert.status === 'OPEN' && (
             <Button size="sm" disabled={busy} onClick={() => onAction('acknowledge', alert)}>
               {pending === 'acknowledge' ? t('alerts.acknowledging') : t('alerts.actions.acknowledge')}

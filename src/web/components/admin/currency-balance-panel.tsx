@@ -195,9 +195,7 @@ export function CurrencyBalancePanel({ balance, history, days }: { balance: Curr
                 <Link className="font-medium text-indigo-800 underline-offset-2 hover:underline" to={`/dashboard/admin/alerts?type=${encodeURIComponent(alert.type)}`}>
                   {typeName(alert.type)}
                 </Link>
-                <span lang="en" className="text-slate-700">
-                  {alert.subject}
-                </span>
+                <span className="text-slate-700">{alert.headline}</span>
               </li>
             ))}
           </ul>

@@ -1,5 +1,6 @@
 import type { AdminAlert } from '../../api/admin-alerts';
 import { useMonitoringTranslation } from '../../i18n/monitoring';
+import { AlertName } from './alert-name';
 import { RequiredNoteDialog } from './required-note-dialog';
 
 /** The service keeps at most this many characters (ALERT_NOTE_TOO_LONG). */
@@ -28,7 +29,7 @@ export function ResolveAlertDialog({
       open={alert !== null}
       texts={{
         title: t('resolve.title'),
-        description: <span lang="en">{alert?.subject}</span>,
+        description: alert ? <AlertName alert={alert} /> : null,
         note: t('resolve.note'),
         hint: t('resolve.hint'),
         required: t('resolve.required'),

@@ -6,6 +6,7 @@ import { useErrorMessage } from '../../lib/use-error-message';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { Dialog, DialogContent } from '../ui/dialog';
+import { AlertName } from './alert-name';
 import { DialogActions } from './dialog-actions';
 import { Input } from '../ui/input';
 import { Label } from '../ui/label';
@@ -94,7 +95,7 @@ export function SnoozeAlertDialog({
   return (
     <Dialog open={alert !== null} onOpenChange={close}>
       {alert && (
-        <DialogContent onCloseAutoFocus={returnFocus.onCloseAutoFocus} title={t('snooze.title')} description={<span lang="en">{alert.subject}</span>}>
+        <DialogContent onCloseAutoFocus={returnFocus.onCloseAutoFocus} title={t('snooze.title')} description={<AlertName alert={alert} />}>
           <form
             noValidate
             className="space-y-4"

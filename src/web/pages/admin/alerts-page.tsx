@@ -6,6 +6,7 @@ import { useMe } from '../../api/session';
 import { AlertActionMessage, type AlertActionOutcome } from '../../components/admin/alert-action-message';
 import { AlertCard, useActorName, type AlertActionKind } from '../../components/admin/alert-card';
 import { AlertFilters, readAlertFilters, type AlertFilterValues } from '../../components/admin/alert-filters';
+import { AlertName } from '../../components/admin/alert-name';
 import { CursorPager } from '../../components/admin/cursor-pager';
 import { ResolveAlertDialog } from '../../components/admin/resolve-alert-dialog';
 import { SnoozeAlertDialog } from '../../components/admin/snooze-alert-dialog';
@@ -80,14 +81,14 @@ export default function AdminAlertsPage() {
             : request.kind === 'resolve'
               ? t('outcome.resolved')
               : t('outcome.snoozed', { until: formatDateTime(updated.snoozedUntil ?? request.until, i18n.language) });
-        setOutcome({ tone: 'success', text, subject: request.alert.subject });
+        setOutcome({ tone: 'success', text, about: <AlertName alert={request.alert} /> });
       },
       onError: (error) => {
         // Invalid input stays in the dialog, beside the field; a stale alert closes it and says why above the list.
         const stale = error instanceof ApiError && STALE_CODES.has(error.code);
         if (request.kind === 'acknowledge' || stale) {
           closeDialog();
-          setOutcome({ tone: stale ? 'warning' : 'error', text: refusal(error), subject: request.alert.subject });
+          setOutcome({ tone: stale ? 'warning' : 'error', text: refusal(error), about: <AlertName alert={request.alert} /> });
         }
       },
     });

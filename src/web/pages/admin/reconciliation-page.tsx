@@ -110,13 +110,13 @@ export default function AdminReconciliationPage() {
       {
         onSuccess: () => {
           setAccepting(null);
-          setOutcome({ tone: 'success', text: t('outcome.accepted'), subject: item.summary });
+          setOutcome({ tone: 'success', text: t('outcome.accepted'), about: <span lang="en">{item.summary}</span> });
         },
         onError: (error) => {
           // Invalid input stays in the dialog, beside the field; a stale item closes it and says why above the list.
           if (error instanceof ApiError && STALE_CODES.has(error.code)) {
             setAccepting(null);
-            setOutcome({ tone: 'warning', text: refusal(error), subject: item.summary });
+            setOutcome({ tone: 'warning', text: refusal(error), about: <span lang="en">{item.summary}</span> });
           }
         },
       },

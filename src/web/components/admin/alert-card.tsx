@@ -48,9 +48,11 @@ export function AlertCard({
   const id = useId();
   const open = alert.status !== 'RESOLVED';
   const busy = pending !== undefined;
+  /** The check's own words differ from the headline: shown under it, and the card is named by both. */
+  const found = alert.subject !== alert.headline;
 
   return (
-    <article aria-labelledby={alert.subject !== alert.headline ? `${id}-subject ${id}-found` : `${id}-subject`} className={cn('rounded-lg border border-l-4 border-slate-200 bg-white p-4 shadow-sm', SEVERITY_EDGE[alert.severity], !open && 'bg-slate-50')}>
+    <article aria-labelledby={found ? `${id}-subject ${id}-found` : `${id}-subject`} className={cn('rounded-lg border border-l-4 border-slate-200 bg-white p-4 shadow-sm', SEVERITY_EDGE[alert.severity], !open && 'bg-slate-50')}>
       <div className="flex flex-wrap items-center gap-2">
         <SeverityBadge severity={alert.severity} />
         <AlertStatusBadge status={alert.status} />
@@ -60,7 +62,7 @@ export function AlertCard({
       <h2 id={`${id}-subject`} className="mt-2 text-base font-semibold break-words text-slate-900">
         {alert.headline}
       </h2>
-      {alert.subject !== alert.headline && (
+      {found && (
         <p id={`${id}-found`} lang="en" className="mt-0.5 text-sm break-words text-slate-700">
           {alert.subject}
         </p>
